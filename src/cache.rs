@@ -1,0 +1,583 @@
+//! The CORS-preflight cache.
+//!
+//! <https://fetch.spec.whatwg.org/#cors-preflight-cache>. One cache serves every fetch of a
+//! user agent (or of one browser profile): the host owns it and lends it to each
+//! [`CorsFetch`](crate::CorsFetch). It never reads a clock; every call that depends on time
+//! takes `now`.
+//!
+//! Entries are grouped into *slots*, one per (network partition key, byte-serialized origin,
+//! URL[, credentials]) key, so that a lookup is one hash probe plus a scan of a few items.
+//! Each item is one of the standard's cache entries: a method or a header name, with its
+//! credentials flag and expiry. The cache is bounded: at most
+//! [`CacheRules::capacity`](crate::profile::CacheRules) slots of at most
+//! `max_items_per_slot` items each, evicted as the profile's engine does.
+//!
+//! ```
+//! use fetch_cors::{check_preflight_response, Origin, PreflightCache, Profile, Request, Timestamp};
+//!
+//! let profile = Profile::SPEC;
+//! let mut cache = PreflightCache::new(&profile);
+//! let page = Origin::parse("https://app.example").unwrap();
+//! let (parts, ()) = http::Request::put("https://api.example/x").body(()).unwrap().into_parts();
+//! let req = Request::from_parts(&parts, &page).unwrap();
+//! let answer = http::Response::builder()
+//!     .header("access-control-allow-origin", "https://app.example")
+//!     .header("access-control-allow-methods", "PUT")
+//!     .header("access-control-max-age", "60")
+//!     .body(()).unwrap();
+//! let grant = check_preflight_response(&req, &answer, &profile).unwrap();
+//! let now = Timestamp::ZERO;
+//! cache.store(&req, "", &grant, now);
+//! assert!(cache.method_cache_entry_match(&req, "", &http::Method::PUT, now));
+//! assert!(!cache.method_cache_entry_match(&req, "", &http::Method::PUT, now.plus_secs(60)));
+//! ```
+
+use std::collections::BTreeSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use hashbrown::HashTable;
+use http::Method;
+use smallvec::SmallVec;
+
+use crate::classify::PreflightNeed;
+use crate::header::safelist::is_cors_non_wildcard_request_header_name;
+use crate::header::values::MaxAge;
+use crate::preflight::PreflightGrant;
+use crate::profile::{CacheRules, CacheShape, Eviction, Profile};
+use crate::request::{CredentialsMode, Request};
+use crate::time::Timestamp;
+
+/// The CORS-preflight cache. See the module docs.
+#[derive(Debug, Clone)]
+pub struct PreflightCache {
+    rules: CacheRules,
+    authorization_covered_by_wildcard: bool,
+    table: HashTable<usize>,
+    slots: Vec<Option<Slot>>,
+    free: Vec<usize>,
+    /// Most recently used slot.
+    head: Option<usize>,
+    /// Least recently used slot.
+    tail: Option<usize>,
+    /// (earliest expiry of the slot's items, slot id), for `next_expiry` and `evict_expired`.
+    expiries: BTreeSet<(Timestamp, usize)>,
+    len: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Slot {
+    key: SlotKey,
+    hash: u64,
+    items: SmallVec<[Item; 4]>,
+    min_expiry: Timestamp,
+    prev: Option<usize>,
+    next: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SlotKey {
+    partition: Box<str>,
+    origin: Box<str>,
+    url: Box<str>,
+    /// `Some` only when the profile puts the credentials mode in the key.
+    credentials: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Method,
+    Header,
+}
+
+#[derive(Debug, Clone)]
+struct Item {
+    kind: Kind,
+    token: SmallVec<[u8; 24]>,
+    credentials: bool,
+    expires: Timestamp,
+}
+
+/// A borrowed slot key, for lookups that must not allocate.
+#[derive(Clone, Copy)]
+struct KeyRef<'a> {
+    partition: &'a str,
+    origin: &'a str,
+    url: &'a str,
+    credentials: Option<bool>,
+}
+
+impl KeyRef<'_> {
+    fn hash(&self) -> u64 {
+        // Fixed keys: the crate holds no randomness. The slot bound caps what a crafted
+        // collision can cost.
+        let mut h = DefaultHasher::new();
+        (self.partition, self.origin, self.url, self.credentials).hash(&mut h);
+        h.finish()
+    }
+
+    fn matches(&self, k: &SlotKey) -> bool {
+        *k.url == *self.url
+            && *k.origin == *self.origin
+            && *k.partition == *self.partition
+            && k.credentials == self.credentials
+    }
+
+    fn to_owned(self) -> SlotKey {
+        SlotKey {
+            partition: self.partition.into(),
+            origin: self.origin.into(),
+            url: self.url.into(),
+            credentials: self.credentials,
+        }
+    }
+}
+
+impl PreflightCache {
+    /// An empty cache shaped and bounded as `profile`'s engine does it.
+    pub fn new(profile: &Profile) -> Self {
+        PreflightCache {
+            rules: profile.cache,
+            authorization_covered_by_wildcard: profile.authorization_covered_by_wildcard,
+            table: HashTable::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            head: None,
+            tail: None,
+            expiries: BTreeSet::new(),
+            len: 0,
+        }
+    }
+
+    /// An empty cache for `profile`, holding at most `capacity` slots.
+    pub fn with_capacity(profile: &Profile, capacity: usize) -> Self {
+        let mut cache = PreflightCache::new(profile);
+        cache.rules.capacity = capacity.max(1);
+        cache
+    }
+
+    /// The number of slots: distinct (partition key, origin, URL[, credentials]) keys.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the cache holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The number of method and header-name entries over all slots.
+    pub fn entries(&self) -> usize {
+        self.slots.iter().flatten().map(|s| s.items.len()).sum()
+    }
+
+    /// The slot bound.
+    pub fn capacity(&self) -> usize {
+        self.rules.capacity
+    }
+
+    fn key<'a>(&self, request: &'a Request<'_>, partition: &'a str, include: bool) -> KeyRef<'a> {
+        KeyRef {
+            partition,
+            origin: request.serialized_origin(),
+            url: request.url().as_str(),
+            credentials: self.rules.credentials_in_key.then_some(include),
+        }
+    }
+
+    fn find(&self, key: KeyRef<'_>) -> Option<usize> {
+        let slots = &self.slots;
+        self.table
+            .find(key.hash(), |&id| {
+                slots[id].as_ref().is_some_and(|s| key.matches(&s.key))
+            })
+            .copied()
+    }
+
+    /// The live items of the slot matching `request`, touching it for LRU.
+    fn live_slot(
+        &mut self,
+        request: &Request<'_>,
+        partition: &str,
+        now: Timestamp,
+    ) -> Option<&Slot> {
+        let include = request.credentials_mode() == CredentialsMode::Include;
+        let id = self.find(self.key(request, partition, include))?;
+        if matches!(
+            self.rules.eviction,
+            Eviction::LeastRecentlyUsed | Eviction::ExpiredThenLeastRecentlyUsed
+        ) {
+            self.touch(id);
+        }
+        let _ = now;
+        self.slots[id].as_ref()
+    }
+
+    /// *Method cache entry match*: a live entry for `method` (or a wildcard one) that matches
+    /// `request`.
+    ///
+    /// <https://fetch.spec.whatwg.org/#concept-cache-match-method>. A `*` stored from a
+    /// credentialed preflight is not a wildcard (the gap the standard leaves open, closed as
+    /// Chromium closes it).
+    pub fn method_cache_entry_match(
+        &mut self,
+        request: &Request<'_>,
+        partition: &str,
+        method: &Method,
+        now: Timestamp,
+    ) -> bool {
+        let include = request.credentials_mode() == CredentialsMode::Include;
+        self.live_slot(request, partition, now).is_some_and(|s| {
+            s.items.iter().any(|i| {
+                i.live(now) && i.entry_match(include) && i.method_match(method.as_str().as_bytes())
+            })
+        })
+    }
+
+    /// *Header-name cache entry match*: a live entry for `name` (case-insensitively) or a
+    /// wildcard one, where a wildcard never covers `Authorization` unless the profile says so.
+    ///
+    /// <https://fetch.spec.whatwg.org/#concept-cache-match-header>
+    pub fn header_name_cache_entry_match(
+        &mut self,
+        request: &Request<'_>,
+        partition: &str,
+        name: &[u8],
+        now: Timestamp,
+    ) -> bool {
+        let include = request.credentials_mode() == CredentialsMode::Include;
+        let wildcard_ok = self.authorization_covered_by_wildcard
+            || !is_cors_non_wildcard_request_header_name(name);
+        self.live_slot(request, partition, now).is_some_and(|s| {
+            s.items
+                .iter()
+                .any(|i| i.live(now) && i.entry_match(include) && i.header_match(name, wildcard_ok))
+        })
+    }
+
+    /// HTTP fetch step 4.1: whether `request`, on the preflight path for the reasons in
+    /// `need`, must send a preflight because the cache does not cover it.
+    ///
+    /// <https://fetch.spec.whatwg.org/#concept-http-fetch>. One hash probe; no allocation.
+    pub fn needs_preflight(
+        &mut self,
+        request: &Request<'_>,
+        partition: &str,
+        need: &PreflightNeed<'_>,
+        now: Timestamp,
+    ) -> bool {
+        let include = request.credentials_mode() == CredentialsMode::Include;
+        let auth_ok = self.authorization_covered_by_wildcard;
+        let method = request.method().as_str().as_bytes();
+        let Some(slot) = self.live_slot(request, partition, now) else {
+            return true;
+        };
+        let live = |i: &&Item| i.live(now) && i.entry_match(include);
+        let method_missing = (need.method_not_safelisted || need.use_cors_preflight)
+            && !slot
+                .items
+                .iter()
+                .filter(live)
+                .any(|i| i.method_match(method));
+        let header_missing = need.unsafe_headers.iter().any(|name| {
+            let name = name.as_str().as_bytes();
+            let wildcard_ok = auth_ok || !is_cors_non_wildcard_request_header_name(name);
+            !slot
+                .items
+                .iter()
+                .filter(live)
+                .any(|i| i.header_match(name, wildcard_ok))
+        });
+        method_missing || header_missing
+    }
+
+    /// Stores a successful preflight's grant: CORS-preflight fetch steps 7.12–7.15.
+    ///
+    /// Existing matching entries get the new max-age, counted from `now`; the rest are
+    /// added. Under a [`CacheShape::ReplacePerUrl`] profile the URL's result is replaced
+    /// whole. Nothing is stored when the profile's max-age rules say not to cache, or when
+    /// the URL is longer than the profile caches.
+    pub fn store(
+        &mut self,
+        request: &Request<'_>,
+        partition: &str,
+        grant: &PreflightGrant<'_>,
+        now: Timestamp,
+    ) {
+        let MaxAge::Seconds(secs) = grant.max_age() else {
+            return;
+        };
+        if self
+            .rules
+            .max_url_len
+            .is_some_and(|max| request.url().as_str().len() >= max)
+        {
+            return;
+        }
+        let include = grant.credentials();
+        let expires = now.plus_secs(secs);
+        let key = self.key(request, partition, include);
+        let id = match self.find(key) {
+            Some(id) => id,
+            None => self.insert_slot(key, now),
+        };
+        self.touch(id);
+        let max_items = self.rules.max_items_per_slot;
+        let shape = self.rules.shape;
+        let Some(slot) = self.slots[id].as_mut() else {
+            return;
+        };
+        self.expiries.remove(&(slot.min_expiry, id));
+        if shape == CacheShape::ReplacePerUrl {
+            slot.items.clear();
+        }
+        let tokens = grant
+            .methods()
+            .map(|m| (Kind::Method, m))
+            .chain(grant.header_names().map(|h| (Kind::Header, h)));
+        for (kind, token) in tokens {
+            let existing = slot.items.iter().position(|i| {
+                i.kind == kind
+                    && i.entry_match(include)
+                    && match kind {
+                        Kind::Method => i.method_match(token),
+                        Kind::Header => i.header_match(token, true),
+                    }
+            });
+            match existing {
+                Some(at) => slot.items[at].expires = expires,
+                None if slot.items.len() < max_items => slot.items.push(Item {
+                    kind,
+                    token: SmallVec::from_slice(token),
+                    credentials: include,
+                    expires,
+                }),
+                None => {}
+            }
+        }
+        if slot.items.is_empty() {
+            // An empty grant (no methods, no headers) leaves nothing to remember.
+            self.remove_slot(id);
+            return;
+        }
+        slot.min_expiry = slot
+            .items
+            .iter()
+            .map(|i| i.expires)
+            .min()
+            .unwrap_or(expires);
+        self.expiries.insert((slot.min_expiry, id));
+    }
+
+    /// *Clear cache entries* for `request`: every entry for its partition key, serialized
+    /// origin and current URL (both credentials modes).
+    ///
+    /// <https://fetch.spec.whatwg.org/#concept-cache-clear>
+    pub fn clear(&mut self, request: &Request<'_>, partition: &str) {
+        let keys: SmallVec<[Option<bool>; 2]> = if self.rules.credentials_in_key {
+            SmallVec::from_slice(&[Some(false), Some(true)])
+        } else {
+            SmallVec::from_slice(&[None])
+        };
+        for credentials in keys {
+            let mut key = self.key(request, partition, false);
+            key.credentials = credentials;
+            if let Some(id) = self.find(key) {
+                self.remove_slot(id);
+            }
+        }
+    }
+
+    /// The earliest time at which some entry expires, so a host can schedule
+    /// [`evict_expired`](Self::evict_expired).
+    pub fn next_expiry(&self) -> Option<Timestamp> {
+        self.expiries.first().map(|&(t, _)| t)
+    }
+
+    /// Removes every entry that has expired by `now`.
+    pub fn evict_expired(&mut self, now: Timestamp) {
+        while let Some(&(t, id)) = self.expiries.first() {
+            if t > now {
+                break;
+            }
+            self.expiries.pop_first();
+            let Some(slot) = self.slots[id].as_mut() else {
+                continue;
+            };
+            slot.items.retain(|i| i.live(now));
+            match slot.items.iter().map(|i| i.expires).min() {
+                Some(min) => {
+                    slot.min_expiry = min;
+                    self.expiries.insert((min, id));
+                }
+                None => self.remove_slot(id),
+            }
+        }
+    }
+
+    /// Removes everything.
+    pub fn clear_all(&mut self) {
+        let rules = self.rules;
+        let auth = self.authorization_covered_by_wildcard;
+        *self = PreflightCache {
+            rules,
+            authorization_covered_by_wildcard: auth,
+            table: HashTable::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            head: None,
+            tail: None,
+            expiries: BTreeSet::new(),
+            len: 0,
+        };
+    }
+
+    fn insert_slot(&mut self, key: KeyRef<'_>, now: Timestamp) -> usize {
+        if self.len >= self.rules.capacity {
+            self.make_room(now);
+        }
+        let hash = key.hash();
+        let slot = Slot {
+            key: key.to_owned(),
+            hash,
+            items: SmallVec::new(),
+            min_expiry: Timestamp::MAX,
+            prev: None,
+            next: None,
+        };
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.slots[id] = Some(slot);
+                id
+            }
+            None => {
+                self.slots.push(Some(slot));
+                self.slots.len() - 1
+            }
+        };
+        let slots = &self.slots;
+        self.table.insert_unique(hash, id, |&other| {
+            slots[other].as_ref().map_or(0, |s| s.hash)
+        });
+        self.link_front(id);
+        self.expiries.insert((Timestamp::MAX, id));
+        self.len += 1;
+        id
+    }
+
+    fn make_room(&mut self, now: Timestamp) {
+        match self.rules.eviction {
+            Eviction::LeastRecentlyUsed => self.evict_tail(1),
+            Eviction::ExpiredThenLeastRecentlyUsed => {
+                let before = self.len;
+                let expired: Vec<usize> = self
+                    .slots
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(id, s)| {
+                        s.as_ref()
+                            .filter(|s| s.items.iter().all(|i| !i.live(now)))
+                            .map(|_| id)
+                    })
+                    .collect();
+                for id in expired {
+                    self.remove_slot(id);
+                }
+                if self.len == before {
+                    self.evict_tail(1);
+                }
+            }
+            Eviction::OldestBatch(n) => self.evict_tail(n.max(1)),
+        }
+    }
+
+    fn evict_tail(&mut self, n: usize) {
+        for _ in 0..n {
+            match self.tail {
+                Some(id) => self.remove_slot(id),
+                None => return,
+            }
+        }
+    }
+
+    fn remove_slot(&mut self, id: usize) {
+        let Some(slot) = self.slots.get_mut(id).and_then(Option::take) else {
+            return;
+        };
+        self.unlink(id, slot.prev, slot.next);
+        self.expiries.remove(&(slot.min_expiry, id));
+        if let Ok(entry) = self.table.find_entry(slot.hash, |&other| other == id) {
+            entry.remove();
+        }
+        self.free.push(id);
+        self.len -= 1;
+    }
+
+    fn touch(&mut self, id: usize) {
+        if self.head == Some(id) {
+            return;
+        }
+        let Some((prev, next)) = self.slots[id].as_ref().map(|s| (s.prev, s.next)) else {
+            return;
+        };
+        self.unlink(id, prev, next);
+        self.link_front(id);
+    }
+
+    fn unlink(&mut self, id: usize, prev: Option<usize>, next: Option<usize>) {
+        match prev {
+            Some(p) => {
+                if let Some(s) = self.slots[p].as_mut() {
+                    s.next = next;
+                }
+            }
+            None if self.head == Some(id) => self.head = next,
+            None => {}
+        }
+        match next {
+            Some(n) => {
+                if let Some(s) = self.slots[n].as_mut() {
+                    s.prev = prev;
+                }
+            }
+            None if self.tail == Some(id) => self.tail = prev,
+            None => {}
+        }
+    }
+
+    fn link_front(&mut self, id: usize) {
+        let old_head = self.head;
+        if let Some(s) = self.slots[id].as_mut() {
+            s.prev = None;
+            s.next = old_head;
+        }
+        if let Some(h) = old_head.and_then(|h| self.slots[h].as_mut()) {
+            h.prev = Some(id);
+        }
+        self.head = Some(id);
+        if self.tail.is_none() {
+            self.tail = Some(id);
+        }
+    }
+}
+
+impl Item {
+    fn live(&self, now: Timestamp) -> bool {
+        now < self.expires
+    }
+
+    /// The credentials half of *cache entry match*.
+    fn entry_match(&self, include: bool) -> bool {
+        self.credentials || !include
+    }
+
+    fn method_match(&self, method: &[u8]) -> bool {
+        self.kind == Kind::Method
+            && (*self.token == *method || (*self.token == *b"*" && !self.credentials))
+    }
+
+    fn header_match(&self, name: &[u8], wildcard_ok: bool) -> bool {
+        self.kind == Kind::Header
+            && (self.token.eq_ignore_ascii_case(name)
+                || (*self.token == *b"*" && !self.credentials && wildcard_ok))
+    }
+}

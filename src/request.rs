@@ -1,0 +1,510 @@
+//! The request as the CORS algorithms see it.
+//!
+//! [`Request`] holds what the Fetch Standard's CORS steps read from a request: method, current
+//! URL, header list, origin, mode, credentials mode, redirect mode, the use-CORS-preflight and
+//! unsafe-request flags, response tainting and the redirect state. It borrows the method-free
+//! parts it can (header list, origin) from the caller.
+//!
+//! ```
+//! use fetch_cors::{Origin, Request, Mode, CredentialsMode};
+//!
+//! let page = Origin::parse("https://app.example").unwrap();
+//! let http_req = http::Request::put("https://api.example/items/1")
+//!     .header("content-type", "application/json")
+//!     .body(())
+//!     .unwrap();
+//! let (parts, ()) = http_req.into_parts();
+//! let req = Request::from_parts(&parts, &page).unwrap();
+//! assert_eq!(req.mode(), Mode::Cors); // fetch() defaults
+//! assert_eq!(req.credentials_mode(), CredentialsMode::SameOrigin);
+//! ```
+
+use std::borrow::Cow;
+
+use http::{HeaderMap, Method};
+use url::Url;
+
+use crate::error::RequestError;
+use crate::method;
+use crate::origin::{Origin, RedirectTaint, serialize_request_origin};
+
+/// A request's mode. <https://fetch.spec.whatwg.org/#concept-request-mode>
+///
+/// Put one in an `http::Request`'s extensions to choose it in [`Request::from_parts`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// Same-origin requests only.
+    SameOrigin,
+    /// Cross-origin requests get opaque responses, no CORS.
+    NoCors,
+    /// The CORS protocol (the `fetch()` default).
+    #[default]
+    Cors,
+    /// A navigation.
+    Navigate,
+    /// A WebSocket handshake.
+    WebSocket,
+}
+
+impl Mode {
+    /// The spec's spelling (`no-cors`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Mode::SameOrigin => "same-origin",
+            Mode::NoCors => "no-cors",
+            Mode::Cors => "cors",
+            Mode::Navigate => "navigate",
+            Mode::WebSocket => "websocket",
+        }
+    }
+}
+
+/// A request's credentials mode. <https://fetch.spec.whatwg.org/#concept-request-credentials-mode>
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum CredentialsMode {
+    /// Never send credentials.
+    Omit,
+    /// Send credentials to same-origin URLs only (the `fetch()` default).
+    #[default]
+    SameOrigin,
+    /// Always send credentials; the CORS check then needs `Access-Control-Allow-Credentials`.
+    Include,
+}
+
+impl CredentialsMode {
+    /// The spec's spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CredentialsMode::Omit => "omit",
+            CredentialsMode::SameOrigin => "same-origin",
+            CredentialsMode::Include => "include",
+        }
+    }
+}
+
+/// A request's redirect mode. <https://fetch.spec.whatwg.org/#concept-request-redirect-mode>
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum RedirectMode {
+    /// Follow redirects (the default).
+    #[default]
+    Follow,
+    /// A redirect is a network error.
+    Error,
+    /// Return an opaque-redirect response.
+    Manual,
+}
+
+impl RedirectMode {
+    /// The spec's spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RedirectMode::Follow => "follow",
+            RedirectMode::Error => "error",
+            RedirectMode::Manual => "manual",
+        }
+    }
+}
+
+/// A request's response tainting. <https://fetch.spec.whatwg.org/#concept-request-response-tainting>
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ResponseTainting {
+    /// Not (yet) cross-origin.
+    #[default]
+    Basic,
+    /// The CORS protocol applies.
+    Cors,
+    /// A no-cors cross-origin request: the response is opaque.
+    Opaque,
+}
+
+/// The use-CORS-preflight flag: set it in an `http::Request`'s extensions (or with
+/// [`Request::with_use_cors_preflight`]) to force a preflight, as an XHR upload listener does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct UseCorsPreflight(pub bool);
+
+/// A request as the CORS algorithms see it. See the module docs.
+#[derive(Clone, Debug)]
+pub struct Request<'a> {
+    method: Method,
+    url: Cow<'a, Url>,
+    headers: &'a HeaderMap,
+    origin: &'a Origin,
+    mode: Mode,
+    credentials: CredentialsMode,
+    redirect: RedirectMode,
+    use_cors_preflight: bool,
+    unsafe_request: bool,
+    tainting: ResponseTainting,
+    redirect_taint: RedirectTaint,
+    redirect_count: u8,
+}
+
+impl<'a> Request<'a> {
+    /// A request as `fetch()` makes it: mode `cors`, credentials `same-origin`, redirect
+    /// `follow`, the unsafe-request flag set. The method is normalized.
+    ///
+    /// Fails on a forbidden method, which `fetch()` rejects.
+    pub fn new(
+        method: &Method,
+        url: Cow<'a, Url>,
+        headers: &'a HeaderMap,
+        origin: &'a Origin,
+    ) -> Result<Self, RequestError> {
+        if method::is_forbidden_method(method.as_str().as_bytes()) {
+            return Err(RequestError::ForbiddenMethod {
+                method: method.clone(),
+            });
+        }
+        Ok(Request {
+            method: method::normalize(method),
+            url,
+            headers,
+            origin,
+            mode: Mode::Cors,
+            credentials: CredentialsMode::SameOrigin,
+            redirect: RedirectMode::Follow,
+            use_cors_preflight: false,
+            unsafe_request: true,
+            tainting: ResponseTainting::Basic,
+            redirect_taint: RedirectTaint::SameOrigin,
+            redirect_count: 0,
+        })
+    }
+
+    /// Builds the view from `http::request::Parts` and the page's origin.
+    ///
+    /// The URI must be absolute. [`Mode`], [`CredentialsMode`], [`RedirectMode`] and
+    /// [`UseCorsPreflight`] values found in `parts.extensions` override the `fetch()` defaults.
+    /// A URL with a username or password is rejected, as `fetch()` rejects it.
+    pub fn from_parts(
+        parts: &'a http::request::Parts,
+        origin: &'a Origin,
+    ) -> Result<Self, RequestError> {
+        Request::from_pieces(
+            &parts.method,
+            &parts.uri,
+            &parts.headers,
+            &parts.extensions,
+            origin,
+        )
+    }
+
+    /// Builds the view from an `http::Request` (its body is ignored). See [`Request::from_parts`].
+    pub fn from_http<B>(
+        request: &'a http::Request<B>,
+        origin: &'a Origin,
+    ) -> Result<Self, RequestError> {
+        Request::from_pieces(
+            request.method(),
+            request.uri(),
+            request.headers(),
+            request.extensions(),
+            origin,
+        )
+    }
+
+    fn from_pieces(
+        method: &Method,
+        uri: &http::Uri,
+        headers: &'a HeaderMap,
+        ext: &http::Extensions,
+        origin: &'a Origin,
+    ) -> Result<Self, RequestError> {
+        let url = url_from_uri(uri)?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(RequestError::CredentialsInUrl {
+                url: url.to_string(),
+            });
+        }
+        let mut req = Request::new(method, Cow::Owned(url), headers, origin)?;
+        req.mode = ext.get::<Mode>().copied().unwrap_or(req.mode);
+        req.credentials = ext
+            .get::<CredentialsMode>()
+            .copied()
+            .unwrap_or(req.credentials);
+        req.redirect = ext.get::<RedirectMode>().copied().unwrap_or(req.redirect);
+        req.use_cors_preflight = ext.get::<UseCorsPreflight>().is_some_and(|p| p.0);
+        Ok(req)
+    }
+
+    /// Sets the mode.
+    #[must_use]
+    pub fn with_mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Sets the credentials mode.
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: CredentialsMode) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// Sets the redirect mode.
+    #[must_use]
+    pub fn with_redirect(mut self, redirect: RedirectMode) -> Self {
+        self.redirect = redirect;
+        self
+    }
+
+    /// Sets the use-CORS-preflight flag.
+    #[must_use]
+    pub fn with_use_cors_preflight(mut self, flag: bool) -> Self {
+        self.use_cors_preflight = flag;
+        self
+    }
+
+    /// Sets the unsafe-request flag. Requests made by `fetch()` and XHR have it; without it no
+    /// preflight is ever made.
+    #[must_use]
+    pub fn with_unsafe_request(mut self, flag: bool) -> Self {
+        self.unsafe_request = flag;
+        self
+    }
+
+    /// Sets the response tainting (a redirected request keeps the tainting of its first hop).
+    #[must_use]
+    pub fn with_tainting(mut self, tainting: ResponseTainting) -> Self {
+        self.tainting = tainting;
+        self
+    }
+
+    /// Sets the redirect state: the redirect-taint and how many redirects were followed.
+    #[must_use]
+    pub fn with_redirects(mut self, taint: RedirectTaint, count: u8) -> Self {
+        self.redirect_taint = taint;
+        self.redirect_count = count;
+        self
+    }
+
+    /// The (normalized) method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The current URL.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The header list set by the page.
+    pub fn headers(&self) -> &'a HeaderMap {
+        self.headers
+    }
+
+    /// The request's origin.
+    pub fn origin(&self) -> &'a Origin {
+        self.origin
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The credentials mode.
+    pub fn credentials_mode(&self) -> CredentialsMode {
+        self.credentials
+    }
+
+    /// The redirect mode.
+    pub fn redirect_mode(&self) -> RedirectMode {
+        self.redirect
+    }
+
+    /// The use-CORS-preflight flag.
+    pub fn use_cors_preflight(&self) -> bool {
+        self.use_cors_preflight
+    }
+
+    /// The unsafe-request flag.
+    pub fn unsafe_request(&self) -> bool {
+        self.unsafe_request
+    }
+
+    /// The response tainting so far.
+    pub fn tainting(&self) -> ResponseTainting {
+        self.tainting
+    }
+
+    /// The redirect-taint.
+    pub fn redirect_taint(&self) -> RedirectTaint {
+        self.redirect_taint
+    }
+
+    /// How many redirects have been followed.
+    pub fn redirect_count(&self) -> u8 {
+        self.redirect_count
+    }
+
+    /// *Serializing a request origin*: the value of the `Origin` header and what
+    /// `Access-Control-Allow-Origin` must equal.
+    ///
+    /// <https://fetch.spec.whatwg.org/#serializing-a-request-origin>
+    pub fn serialized_origin(&self) -> &'a str {
+        serialize_request_origin(self.origin, self.redirect_taint)
+    }
+
+    /// Whether the current URL is same origin with the request's origin.
+    pub fn is_same_origin(&self) -> bool {
+        self.origin.same_origin_with_url(&self.url)
+    }
+
+    /// The spec's "includes credentials" question for the CORS check: credentials mode
+    /// `include`.
+    pub fn credentials_included(&self) -> bool {
+        self.credentials == CredentialsMode::Include
+    }
+}
+
+fn url_from_uri(uri: &http::Uri) -> Result<Url, RequestError> {
+    let text = uri.to_string();
+    if uri.scheme().is_none() {
+        return Err(RequestError::InvalidUrl {
+            uri: text,
+            reason: "no scheme".into(),
+        });
+    }
+    Url::parse(&text).map_err(|e| RequestError::InvalidUrl {
+        uri: text,
+        reason: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> Origin {
+        Origin::parse("https://app.example").unwrap()
+    }
+
+    #[test]
+    fn item_034_fetch_defaults() {
+        let origin = page();
+        let (parts, ()) = http::Request::get("https://api.example/")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let r = Request::from_parts(&parts, &origin).unwrap();
+        assert_eq!(r.mode(), Mode::Cors);
+        assert_eq!(r.credentials_mode(), CredentialsMode::SameOrigin);
+        assert_eq!(r.redirect_mode(), RedirectMode::Follow);
+        assert!(r.unsafe_request());
+        assert!(!r.use_cors_preflight());
+        assert_eq!(r.tainting(), ResponseTainting::Basic);
+    }
+
+    #[test]
+    fn extensions_override_defaults() {
+        let origin = page();
+        let (parts, ()) = http::Request::post("https://api.example/")
+            .extension(Mode::NoCors)
+            .extension(CredentialsMode::Include)
+            .extension(RedirectMode::Manual)
+            .extension(UseCorsPreflight(true))
+            .body(())
+            .unwrap()
+            .into_parts();
+        let r = Request::from_parts(&parts, &origin).unwrap();
+        assert_eq!(r.mode(), Mode::NoCors);
+        assert_eq!(r.credentials_mode(), CredentialsMode::Include);
+        assert_eq!(r.redirect_mode(), RedirectMode::Manual);
+        assert!(r.use_cors_preflight());
+        let http_req = http::Request::get("https://api.example/")
+            .extension(Mode::SameOrigin)
+            .body(())
+            .unwrap();
+        assert_eq!(
+            Request::from_http(&http_req, &origin).unwrap().mode(),
+            Mode::SameOrigin
+        );
+    }
+
+    #[test]
+    fn item_032_method_normalized_on_construction() {
+        let origin = page();
+        let (parts, ()) = http::Request::builder()
+            .method(Method::from_bytes(b"post").unwrap())
+            .uri("https://api.example/")
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert_eq!(
+            Request::from_parts(&parts, &origin).unwrap().method(),
+            Method::POST
+        );
+        let (parts, ()) = http::Request::builder()
+            .method(Method::from_bytes(b"patch").unwrap())
+            .uri("https://api.example/")
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert_eq!(
+            Request::from_parts(&parts, &origin)
+                .unwrap()
+                .method()
+                .as_str(),
+            "patch"
+        );
+    }
+
+    #[test]
+    fn item_033_forbidden_method_is_caller_error() {
+        let origin = page();
+        for m in ["trace", "CONNECT", "Track"] {
+            let (parts, ()) = http::Request::builder()
+                .method(Method::from_bytes(m.as_bytes()).unwrap())
+                .uri("https://api.example/")
+                .body(())
+                .unwrap()
+                .into_parts();
+            assert!(
+                matches!(
+                    Request::from_parts(&parts, &origin),
+                    Err(RequestError::ForbiddenMethod { .. })
+                ),
+                "{m}"
+            );
+        }
+    }
+
+    #[test]
+    fn item_035_credentials_in_url_rejected() {
+        let origin = page();
+        let (parts, ()) = http::Request::get("https://u:p@api.example/")
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert!(matches!(
+            Request::from_parts(&parts, &origin),
+            Err(RequestError::CredentialsInUrl { .. })
+        ));
+    }
+
+    #[test]
+    fn relative_uri_is_caller_error() {
+        let origin = page();
+        let (parts, ()) = http::Request::get("/relative")
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert!(matches!(
+            Request::from_parts(&parts, &origin),
+            Err(RequestError::InvalidUrl { .. })
+        ));
+    }
+
+    #[test]
+    fn serialized_origin_follows_taint() {
+        let origin = page();
+        let headers = HeaderMap::new();
+        let url = Url::parse("https://api.example/").unwrap();
+        let r = Request::new(&Method::GET, Cow::Borrowed(&url), &headers, &origin).unwrap();
+        assert_eq!(r.serialized_origin(), "https://app.example");
+        let r = r.with_redirects(RedirectTaint::CrossSite, 2);
+        assert_eq!(r.serialized_origin(), "null");
+        assert_eq!(r.redirect_count(), 2);
+    }
+}
