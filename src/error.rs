@@ -162,6 +162,17 @@ pub enum CorsError {
         /// The header value.
         value: String,
     },
+
+    // --- HTTP fetch, step 5 ---
+    /// A `no-cors` response's `Cross-Origin-Resource-Policy` forbids this page from using it.
+    BlockedByResourcePolicy,
+
+    // --- anything else ---
+    /// The request cannot be put on the wire (for example, its URL has no `http::Uri` form).
+    InvalidRequest {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl CorsError {
@@ -173,7 +184,8 @@ impl CorsError {
             | CorsError::NoCorsMethodNotSafelisted { .. }
             | CorsError::NoCorsHeaderNotSafelisted { .. }
             | CorsError::SchemeNotSupported { .. }
-            | CorsError::RedirectModeError => Blame::Request,
+            | CorsError::RedirectModeError
+            | CorsError::InvalidRequest { .. } => Blame::Request,
             _ => Blame::Server,
         }
     }
@@ -230,6 +242,10 @@ impl CorsError {
             | CorsError::InvalidLocation { .. } => {
                 "https://fetch.spec.whatwg.org/#concept-http-redirect-fetch"
             }
+            CorsError::BlockedByResourcePolicy => {
+                "https://fetch.spec.whatwg.org/#cross-origin-resource-policy-check"
+            }
+            CorsError::InvalidRequest { .. } => "https://fetch.spec.whatwg.org/#concept-fetch",
         }
     }
 }
@@ -366,6 +382,12 @@ impl fmt::Display for CorsError {
             }
             CorsError::InvalidLocation { value } => {
                 write!(f, "redirect location '{value}' is not a valid URL")
+            }
+            CorsError::BlockedByResourcePolicy => f.write_str(
+                "the response's Cross-Origin-Resource-Policy does not allow this page to use it",
+            ),
+            CorsError::InvalidRequest { reason } => {
+                write!(f, "the request cannot be sent: {reason}")
             }
         }
     }

@@ -41,6 +41,7 @@ pub mod classify;
 pub mod corp;
 pub mod error;
 pub mod header;
+pub mod machine;
 pub mod method;
 pub mod network;
 pub mod origin;
@@ -54,6 +55,7 @@ pub use check::{CorsOk, Exposure, ResponseHead, ResponseType, check_response, co
 pub use classify::{BasicReason, Classification, PreflightNeed, classify_request};
 pub use error::{Blame, CorsError, RequestError, Stage};
 pub use header::values::MaxAge;
+pub use machine::{Action, ApiMisuse, CorsFetch, FetchResponse, Outcome, Outgoing, OutgoingKind};
 pub use origin::{OpaqueOrigin, Origin, RedirectTaint};
 pub use preflight::{PreflightGrant, check_preflight_response, preflight_request};
 pub use profile::{Engine, Profile};

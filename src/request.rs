@@ -155,8 +155,24 @@ impl<'a> Request<'a> {
                 method: method.clone(),
             });
         }
-        Ok(Request {
-            method: method::normalize(method),
+        Ok(Request::from_trusted_parts(
+            &method::normalize(method),
+            url,
+            headers,
+            origin,
+        ))
+    }
+
+    /// A view over parts a [`CorsFetch`](crate::CorsFetch) keeps: the method is already
+    /// normalized and checked.
+    pub(crate) fn from_trusted_parts(
+        method: &Method,
+        url: Cow<'a, Url>,
+        headers: &'a HeaderMap,
+        origin: &'a Origin,
+    ) -> Self {
+        Request {
+            method: method.clone(),
             url,
             headers,
             origin,
@@ -168,7 +184,7 @@ impl<'a> Request<'a> {
             tainting: ResponseTainting::Basic,
             redirect_taint: RedirectTaint::SameOrigin,
             redirect_count: 0,
-        })
+        }
     }
 
     /// Builds the view from `http::request::Parts` and the page's origin.
