@@ -35,6 +35,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// The README's example runs as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub mod cache;
 pub mod check;
 pub mod classify;
