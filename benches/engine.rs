@@ -9,8 +9,8 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use fetch_cors::{
-    Action, Classification, CorsFetch, CredentialsMode, Origin, PreflightCache, Profile, Request, Timestamp, check_preflight_response,
-    check_response, classify_request,
+    Action, Classification, CorsFetch, CredentialsMode, Origin, PreflightCache, Profile, Request,
+    Timestamp, check_preflight_response, check_response, classify_request,
 };
 use http::{HeaderValue, Method, request, response};
 
@@ -32,16 +32,26 @@ fn resp(status: u16, headers: &[(&'static str, &'static str)]) -> response::Part
 
 fn classify(c: &mut Criterion) {
     let page = Origin::parse("https://app.example").expect("origin");
-    let simple = parts(Method::GET, "https://api.example/items", &[("accept", "application/json")]);
+    let simple = parts(
+        Method::GET,
+        "https://api.example/items",
+        &[("accept", "application/json")],
+    );
     let json = parts(
         Method::POST,
         "https://api.example/items",
-        &[("content-type", "application/json"), ("authorization", "Bearer abcdef"), ("accept", "*/*")],
+        &[
+            ("content-type", "application/json"),
+            ("authorization", "Bearer abcdef"),
+            ("accept", "*/*"),
+        ],
     );
     let mut g = c.benchmark_group("classify_request");
     for (name, p) in [("simple_get", &simple), ("json_post_authorization", &json)] {
         let req = Request::from_parts(p, &page).expect("request");
-        g.bench_function(name, |b| b.iter(|| black_box(classify_request(black_box(&req), &Profile::SPEC))));
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(classify_request(black_box(&req), &Profile::SPEC)))
+        });
     }
     g.bench_function("floor", |b| {
         b.iter(|| {
@@ -57,7 +67,13 @@ fn classify(c: &mut Criterion) {
 fn check(c: &mut Criterion) {
     let page = Origin::parse("https://app.example").expect("origin");
     let get = parts(Method::GET, "https://api.example/items", &[]);
-    let plain = resp(200, &[("access-control-allow-origin", "https://app.example"), ("content-type", "application/json")]);
+    let plain = resp(
+        200,
+        &[
+            ("access-control-allow-origin", "https://app.example"),
+            ("content-type", "application/json"),
+        ],
+    );
     let creds = resp(
         200,
         &[
@@ -79,22 +95,33 @@ fn check(c: &mut Criterion) {
     let req = Request::from_parts(&get, &page).expect("request");
     let cred_req = req.clone().with_credentials(CredentialsMode::Include);
     g.bench_function("no_credentials", |b| {
-        b.iter(|| black_box(check_response(black_box(&req), black_box(&plain), &Profile::SPEC).is_ok()))
+        b.iter(|| {
+            black_box(check_response(black_box(&req), black_box(&plain), &Profile::SPEC).is_ok())
+        })
     });
     g.bench_function("credentials", |b| {
-        b.iter(|| black_box(check_response(black_box(&cred_req), black_box(&creds), &Profile::SPEC).is_ok()))
+        b.iter(|| {
+            black_box(
+                check_response(black_box(&cred_req), black_box(&creds), &Profile::SPEC).is_ok(),
+            )
+        })
     });
     g.bench_function("expose_headers", |b| {
         b.iter(|| {
-            let e = check_response(black_box(&req), black_box(&exposed), &Profile::SPEC).expect("passes");
+            let e = check_response(black_box(&req), black_box(&exposed), &Profile::SPEC)
+                .expect("passes");
             black_box(e.readable_names().count())
         })
     });
     g.bench_function("floor", |b| {
         b.iter(|| {
             let h = &black_box(&creds).headers;
-            let o = h.get("access-control-allow-origin").map(|v| v.as_bytes() == b"https://app.example");
-            let c = h.get("access-control-allow-credentials").map(|v| v.as_bytes() == b"true");
+            let o = h
+                .get("access-control-allow-origin")
+                .map(|v| v.as_bytes() == b"https://app.example");
+            let c = h
+                .get("access-control-allow-credentials")
+                .map(|v| v.as_bytes() == b"true");
             black_box((o, c))
         })
     });
@@ -103,7 +130,11 @@ fn check(c: &mut Criterion) {
 
 fn preflight(c: &mut Criterion) {
     let page = Origin::parse("https://app.example").expect("origin");
-    let put = parts(Method::PUT, "https://api.example/items/1", &[("content-type", "application/json"), ("x-trace", "1")]);
+    let put = parts(
+        Method::PUT,
+        "https://api.example/items/1",
+        &[("content-type", "application/json"), ("x-trace", "1")],
+    );
     let answer = resp(
         204,
         &[
@@ -115,7 +146,12 @@ fn preflight(c: &mut Criterion) {
     );
     let req = Request::from_parts(&put, &page).expect("request");
     c.bench_function("check_preflight_response", |b| {
-        b.iter(|| black_box(check_preflight_response(black_box(&req), black_box(&answer), &Profile::SPEC).is_ok()))
+        b.iter(|| {
+            black_box(
+                check_preflight_response(black_box(&req), black_box(&answer), &Profile::SPEC)
+                    .is_ok(),
+            )
+        })
     });
 }
 
@@ -138,13 +174,19 @@ fn cache(c: &mut Criterion) {
             let grant = check_preflight_response(&r, &answer, &Profile::SPEC).expect("grant");
             cache.store(&r, "p", &grant, Timestamp::ZERO);
         }
-        let p = parts(Method::PUT, &format!("https://api.example/items/{}", size / 2), &[]);
+        let p = parts(
+            Method::PUT,
+            &format!("https://api.example/items/{}", size / 2),
+            &[],
+        );
         let r = Request::from_parts(&p, &page).expect("request");
         let Classification::CorsWithPreflight(need) = classify_request(&r, &Profile::SPEC) else {
             panic!("a PUT is preflighted")
         };
         g.bench_with_input(BenchmarkId::from_parameter(size), &size, |b, _| {
-            b.iter(|| black_box(cache.needs_preflight(black_box(&r), "p", &need, Timestamp::from_secs(1))))
+            b.iter(|| {
+                black_box(cache.needs_preflight(black_box(&r), "p", &need, Timestamp::from_secs(1)))
+            })
         });
     }
     g.finish();
@@ -152,7 +194,11 @@ fn cache(c: &mut Criterion) {
 
 fn whole_fetch(c: &mut Criterion) {
     let page = Origin::parse("https://app.example").expect("origin");
-    let put = parts(Method::PUT, "https://api.example/items/1", &[("content-type", "application/json")]);
+    let put = parts(
+        Method::PUT,
+        "https://api.example/items/1",
+        &[("content-type", "application/json")],
+    );
     let pre = http::Response::builder()
         .status(204)
         .header("access-control-allow-origin", "https://app.example")
@@ -172,8 +218,14 @@ fn whole_fetch(c: &mut Criterion) {
             loop {
                 match fetch.poll(&mut cache, Timestamp::ZERO) {
                     Action::Send(out) => {
-                        let r = if out.request.method() == Method::OPTIONS { &pre } else { &ok };
-                        fetch.handle_response(r, &mut cache, Timestamp::ZERO).expect("in order");
+                        let r = if out.request.method() == Method::OPTIONS {
+                            &pre
+                        } else {
+                            &ok
+                        };
+                        fetch
+                            .handle_response(r, &mut cache, Timestamp::ZERO)
+                            .expect("in order");
                     }
                     Action::Wait => unreachable!("answered at once"),
                     Action::Done(o) => break black_box(o.is_ok()),
