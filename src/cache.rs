@@ -323,6 +323,7 @@ impl PreflightCache {
         self.touch(id);
         let max_items = self.rules.max_items_per_slot;
         let shape = self.rules.shape;
+        let auth_ok = self.authorization_covered_by_wildcard;
         let Some(slot) = self.slots[id].as_mut() else {
             return;
         };
@@ -340,7 +341,12 @@ impl PreflightCache {
                     && i.entry_match(include)
                     && match kind {
                         Kind::Method => i.method_match(token),
-                        Kind::Header => i.header_match(token, true),
+                        // The same match as a lookup: a cached `*` does not stand in for
+                        // Authorization, so an explicit grant for it gets its own entry.
+                        Kind::Header => i.header_match(
+                            token,
+                            auth_ok || !is_cors_non_wildcard_request_header_name(token),
+                        ),
                     }
             });
             match existing {
@@ -579,5 +585,148 @@ impl Item {
         self.kind == Kind::Header
             && (self.token.eq_ignore_ascii_case(name)
                 || (*self.token == *b"*" && !self.credentials && wildcard_ok))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check_preflight_response;
+    use crate::origin::Origin;
+
+    fn grant_for<'r>(
+        req: &Request<'_>,
+        answer: &'r http::Response<()>,
+        profile: &Profile,
+    ) -> PreflightGrant<'r> {
+        check_preflight_response(req, answer, profile).unwrap()
+    }
+
+    fn answer(headers: &[(&str, &str)]) -> http::Response<()> {
+        let mut b =
+            http::Response::builder().header("access-control-allow-origin", "https://app.example");
+        for (n, v) in headers {
+            b = b.header(*n, *v);
+        }
+        b.body(()).unwrap()
+    }
+
+    #[test]
+    fn explicit_authorization_after_star_gets_its_own_entry() {
+        let page = Origin::parse("https://app.example").unwrap();
+        let (parts, ()) = http::Request::get("https://api.example/x")
+            .header("x-a", "1")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let req = Request::from_parts(&parts, &page).unwrap();
+        let mut cache = PreflightCache::new(&Profile::SPEC);
+        let star = answer(&[
+            ("access-control-allow-headers", "*"),
+            ("access-control-max-age", "60"),
+        ]);
+        cache.store(
+            &req,
+            "",
+            &grant_for(&req, &star, &Profile::SPEC),
+            Timestamp::ZERO,
+        );
+        assert!(!cache.header_name_cache_entry_match(&req, "", b"authorization", Timestamp::ZERO));
+        let (parts, ()) = http::Request::get("https://api.example/x")
+            .header("authorization", "t")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let auth_req = Request::from_parts(&parts, &page).unwrap();
+        let explicit = answer(&[
+            ("access-control-allow-headers", "authorization"),
+            ("access-control-max-age", "60"),
+        ]);
+        cache.store(
+            &auth_req,
+            "",
+            &grant_for(&auth_req, &explicit, &Profile::SPEC),
+            Timestamp::ZERO,
+        );
+        assert!(cache.header_name_cache_entry_match(
+            &auth_req,
+            "",
+            b"authorization",
+            Timestamp::ZERO
+        ));
+        assert_eq!(cache.entries(), 2);
+    }
+
+    #[test]
+    fn do_not_cache_stores_nothing() {
+        let page = Origin::parse("https://app.example").unwrap();
+        let (parts, ()) = http::Request::put("https://api.example/x")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let req = Request::from_parts(&parts, &page).unwrap();
+        let mut cache = PreflightCache::new(&Profile::FIREFOX);
+        let bad = answer(&[
+            ("access-control-allow-methods", "PUT"),
+            ("access-control-max-age", "abc"),
+        ]);
+        cache.store(
+            &req,
+            "",
+            &grant_for(&req, &bad, &Profile::FIREFOX),
+            Timestamp::ZERO,
+        );
+        assert!(cache.is_empty());
+        // Chromium and WebKit fall back to the 5-second default instead.
+        for profile in [Profile::CHROMIUM, Profile::WEBKIT, Profile::SPEC] {
+            let mut cache = PreflightCache::new(&profile);
+            cache.store(&req, "", &grant_for(&req, &bad, &profile), Timestamp::ZERO);
+            assert_eq!(
+                cache.next_expiry(),
+                Some(Timestamp::from_secs(5)),
+                "{:?}",
+                profile.engine
+            );
+        }
+    }
+
+    #[test]
+    fn refresh_restarts_the_clock() {
+        let page = Origin::parse("https://app.example").unwrap();
+        let (parts, ()) = http::Request::put("https://api.example/x")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let req = Request::from_parts(&parts, &page).unwrap();
+        let mut cache = PreflightCache::new(&Profile::SPEC);
+        let a = answer(&[
+            ("access-control-allow-methods", "PUT"),
+            ("access-control-max-age", "10"),
+        ]);
+        cache.store(
+            &req,
+            "",
+            &grant_for(&req, &a, &Profile::SPEC),
+            Timestamp::ZERO,
+        );
+        cache.store(
+            &req,
+            "",
+            &grant_for(&req, &a, &Profile::SPEC),
+            Timestamp::from_secs(8),
+        );
+        assert!(cache.method_cache_entry_match(&req, "", &Method::PUT, Timestamp::from_secs(15)));
+        assert_eq!(cache.entries(), 1);
+        cache.clear(&req, "");
+        assert!(cache.is_empty());
+        assert_eq!(cache.next_expiry(), None);
+    }
+
+    #[test]
+    fn clear_all_keeps_the_shape() {
+        let mut cache = PreflightCache::with_capacity(&Profile::FIREFOX, 3);
+        cache.clear_all();
+        assert_eq!(cache.capacity(), 3);
+        assert!(cache.is_empty());
     }
 }

@@ -279,8 +279,13 @@ impl<'r> Exposure<'r> {
 ///   under `error` a network error. Following redirects is the fetch state machine's
 ///   job; here a redirect under `follow` is treated as the final response.
 ///
-/// The request's tainting is the one main fetch gives it (see [`classify_request`](crate::classify_request));
-/// a request the classifier rejects is rejected here too. Does not allocate on success.
+/// The request's tainting is the one main fetch gives it; a request that main fetch turns
+/// into a network error (mode `same-origin` to another origin, `no-cors` with redirect mode
+/// other than `follow`, a non-HTTP(S) URL) fails here with the same error. The checks the
+/// `Request` constructor makes on methods and headers are [`classify_request`](crate::classify_request)'s
+/// job, not repeated here, so that this stays cheap. Pass the response the page would get: a
+/// `304` revalidated by an HTTP cache, or a `407` answered by proxy authentication, never
+/// reach the CORS check in a browser. Does not allocate on success.
 pub fn check_response<'r>(
     request: &Request<'_>,
     response: impl Into<ResponseHead<'r>>,

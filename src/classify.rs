@@ -24,7 +24,7 @@
 use crate::error::{CorsError, RequestError};
 use crate::header::safelist::{
     UnsafeNames, cors_unsafe_request_header_names, is_forbidden_request_header,
-    is_no_cors_safelisted_request_header,
+    is_no_cors_safelisted_in,
 };
 use crate::method::is_cors_safelisted_method;
 use crate::profile::Profile;
@@ -113,9 +113,10 @@ pub fn classify_request<'a>(request: &Request<'a>, profile: &Profile) -> Classif
                     method: request.method().clone(),
                 });
             }
-            if let Some((name, _)) = headers
-                .iter()
-                .find(|(n, v)| !is_no_cors_safelisted_request_header(n, v.as_bytes()))
+            // The guard checks each name's combined value, as `append` builds it.
+            if let Some(name) = headers
+                .keys()
+                .find(|n| !is_no_cors_safelisted_in(headers, n))
             {
                 return Classification::NetworkError(CorsError::NoCorsHeaderNotSafelisted {
                     name: name.clone(),

@@ -190,15 +190,52 @@ fn combined_value_is_safelisted(
     name: &HeaderName,
     rules: &SafelistRules,
 ) -> Option<usize> {
+    with_combined_value(headers, name, |value| {
+        is_cors_safelisted_request_header(name, value, rules).then_some(value.len())
+    })
+    .flatten()
+}
+
+/// Calls `f` with the combined value of `name`, without allocating. `None` when the header
+/// is absent or its combined value is longer than any safelisted value may be.
+fn with_combined_value<T>(
+    headers: &HeaderMap,
+    name: &HeaderName,
+    f: impl FnOnce(&[u8]) -> T,
+) -> Option<T> {
     let combined = get(headers, name)?;
     if let Some(value) = combined.single() {
-        return is_cors_safelisted_request_header(name, value, rules).then_some(value.len());
+        return Some(f(value));
     }
     // A combined value longer than the limit is unsafe anyway, so a buffer of that size holds
     // every value worth checking.
     let mut buf = [0u8; SAFELISTED_VALUE_LIMIT];
     let value = combined.copy_to(&mut buf)?;
-    is_cors_safelisted_request_header(name, value, rules).then_some(value.len())
+    Some(f(value))
+}
+
+/// Whether the combined value of `name` in `headers` is a no-CORS-safelisted request-header:
+/// the test the "request-no-cors" `Headers` guard makes when a value is appended.
+///
+/// <https://fetch.spec.whatwg.org/#concept-headers-append> step 3
+///
+/// ```
+/// use fetch_cors::header::safelist::is_no_cors_safelisted_in;
+/// use http::{header::ACCEPT, HeaderMap, HeaderValue};
+///
+/// let mut headers = HeaderMap::new();
+/// headers.append(ACCEPT, HeaderValue::from_static("a"));
+/// headers.append(ACCEPT, HeaderValue::from_static("b"));
+/// assert!(is_no_cors_safelisted_in(&headers, &ACCEPT)); // "a, b"
+/// let long = "x".repeat(100);
+/// headers.append(ACCEPT, HeaderValue::from_str(&long).unwrap());
+/// assert!(!is_no_cors_safelisted_in(&headers, &ACCEPT)); // over 128 bytes combined
+/// ```
+pub fn is_no_cors_safelisted_in(headers: &HeaderMap, name: &HeaderName) -> bool {
+    with_combined_value(headers, name, |value| {
+        is_no_cors_safelisted_request_header(name, value)
+    })
+    .unwrap_or(false)
 }
 
 /// Whether (`name`, `value`) is a forbidden request-header, one that script may not set.
