@@ -268,6 +268,14 @@ impl PreflightCache {
         let include = request.credentials_mode() == CredentialsMode::Include;
         let auth_ok = self.authorization_covered_by_wildcard;
         let method = request.method().as_str().as_bytes();
+        if !self.rules.reuse_for_ip_hosts
+            && matches!(
+                request.url().host(),
+                Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))
+            )
+        {
+            return true;
+        }
         let Some(slot) = self.live_slot(request, partition, now) else {
             return true;
         };

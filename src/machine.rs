@@ -557,7 +557,15 @@ impl CorsFetch {
         if follow && location > 0 {
             // Step 4.4, on a redirect response.
             if self.tainting == ResponseTainting::Cors {
-                let checked = cors_check(&self.view(), &response, Stage::Redirect, &profile);
+                let view = self.view();
+                let view = if profile.redirect.check_with_next_hop_credentials
+                    && self.redirect_leads_home(&response)
+                {
+                    view.with_credentials(CredentialsMode::Include)
+                } else {
+                    view
+                };
+                let checked = cors_check(&view, &response, Stage::Redirect, &profile);
                 if let Err(e) = checked {
                     let _ = self.finish(Err(e), cache);
                     return;
@@ -602,6 +610,18 @@ impl CorsFetch {
             })
         };
         let _ = self.finish(outcome, cache);
+    }
+
+    /// Whether a redirect response points back to the request's own origin while the
+    /// credentials mode is `same-origin`, so the next hop would carry credentials.
+    fn redirect_leads_home(&self, response: &ResponseHead<'_>) -> bool {
+        let current = self.url_list.last().unwrap_or(&self.url_list[0]);
+        self.credentials == CredentialsMode::SameOrigin
+            && response
+                .headers
+                .get(LOCATION)
+                .and_then(|v| current.join(&String::from_utf8_lossy(v.as_bytes())).ok())
+                .is_some_and(|next| self.origin.same_origin_with_url(&next))
     }
 
     /// HTTP fetch step 5: the CORP check, for opaque responses.

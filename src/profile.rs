@@ -73,6 +73,20 @@ pub struct Profile {
     pub preflight_error_order: PreflightErrorOrder,
     /// The shape and bounds of the CORS-preflight cache.
     pub cache: CacheRules,
+    /// How redirects are checked.
+    pub redirect: RedirectRules,
+}
+
+/// Redirect handling that differs between engines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RedirectRules {
+    /// Whether the CORS check of a redirect response assumes credentials when the redirect
+    /// leads back to the request's own origin under credentials mode `same-origin` (WebKit:
+    /// it checks with the credentials policy of the next hop, so such a redirect needs
+    /// `Access-Control-Allow-Credentials: true`; recorded in `smoke-redirect-a-b-a-star`).
+    /// The standard checks with the request's credentials mode.
+    pub check_with_next_hop_credentials: bool,
 }
 
 /// How an engine's CORS-preflight cache is organised.
@@ -96,6 +110,11 @@ pub struct CacheRules {
     pub credentials_in_key: bool,
     /// URLs this long or longer are never cached (Chromium: 1024).
     pub max_url_len: Option<usize>,
+    /// Whether a cached result is reused for a URL whose host is an IP address. Firefox
+    /// drops a cached entry when the host's DNS-cache record is newer than the entry, and an
+    /// IP-literal host gets a fresh record on every request, so it never reuses one (recorded:
+    /// `smoke-cache-max-age-60` on 127.0.0.1 preflights twice, the same on localhost once).
+    pub reuse_for_ip_hosts: bool,
 }
 
 /// What a full preflight cache evicts to make room.
@@ -239,6 +258,9 @@ impl Profile {
     /// The Fetch Standard, followed to the letter.
     pub const SPEC: Profile = Profile {
         engine: Engine::Spec,
+        redirect: RedirectRules {
+            check_with_next_hop_credentials: false,
+        },
         cache: CacheRules {
             capacity: 1024,
             max_items_per_slot: 64,
@@ -246,6 +268,7 @@ impl Profile {
             shape: CacheShape::PerItem,
             credentials_in_key: false,
             max_url_len: None,
+            reuse_for_ip_hosts: true,
         },
         preflight_error_order: PreflightErrorOrder::CorsCheckFirst,
         report_invalid_allow_origin: false,
@@ -265,6 +288,9 @@ impl Profile {
     /// `tests/browsers/`).
     pub const CHROMIUM: Profile = Profile {
         engine: Engine::Chromium,
+        redirect: RedirectRules {
+            check_with_next_hop_credentials: false,
+        },
         cache: CacheRules {
             capacity: 1024,
             max_items_per_slot: 64,
@@ -272,6 +298,7 @@ impl Profile {
             shape: CacheShape::ReplacePerUrl,
             credentials_in_key: false,
             max_url_len: Some(1024),
+            reuse_for_ip_hosts: true,
         },
         preflight_error_order: PreflightErrorOrder::CorsCheckFirst,
         report_invalid_allow_origin: true,
@@ -295,6 +322,9 @@ impl Profile {
     /// Firefox.
     pub const FIREFOX: Profile = Profile {
         engine: Engine::Firefox,
+        redirect: RedirectRules {
+            check_with_next_hop_credentials: false,
+        },
         cache: CacheRules {
             capacity: 100,
             max_items_per_slot: 64,
@@ -302,6 +332,7 @@ impl Profile {
             shape: CacheShape::PerItem,
             credentials_in_key: true,
             max_url_len: None,
+            reuse_for_ip_hosts: false,
         },
         preflight_error_order: PreflightErrorOrder::CorsCheckFirst,
         report_invalid_allow_origin: false,
@@ -320,6 +351,9 @@ impl Profile {
     /// WebKit (Safari; recorded with WebKitGTK).
     pub const WEBKIT: Profile = Profile {
         engine: Engine::WebKit,
+        redirect: RedirectRules {
+            check_with_next_hop_credentials: true,
+        },
         cache: CacheRules {
             // WebKit's cache is unbounded; ours is not.
             capacity: 4096,
@@ -328,6 +362,7 @@ impl Profile {
             shape: CacheShape::ReplacePerUrl,
             credentials_in_key: false,
             max_url_len: None,
+            reuse_for_ip_hosts: true,
         },
         preflight_error_order: PreflightErrorOrder::StatusFirst,
         report_invalid_allow_origin: false,

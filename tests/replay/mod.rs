@@ -1,0 +1,725 @@
+//! Replays conformance scenarios through the engine and compares the result with what real
+//! browsers did.
+//!
+//! The formats are the project's fixed ones (`../shared/reference/scenario-format.md`):
+//! scenarios in, predictions out, observations to compare with. Shared by the `replay`
+//! example (the command-line tool) and the `browser_replay` test.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::num::NonZeroU64;
+
+use fetch_cors::header::safelist::{
+    is_forbidden_request_header, is_no_cors_safelisted_in,
+    is_privileged_no_cors_request_header_name,
+};
+use fetch_cors::header::values::{is_header_name, is_header_value, normalize_header_value};
+use fetch_cors::{
+    Action, CorsFetch, CredentialsMode, Mode, OpaqueOrigin, Origin, OutgoingKind, PreflightCache,
+    Profile, RedirectMode, Request, Timestamp, method,
+};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+// ---------------------------------------------------------------- the formats
+
+/// One scenario (a line of a scenario file).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Scenario {
+    pub id: String,
+    pub theme: String,
+    #[serde(default)]
+    pub why: String,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Step {
+    pub fetch: FetchSpec,
+    pub server: ServerSpec,
+    #[serde(default)]
+    pub sleep_before_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FetchSpec {
+    pub url_origin: String,
+    pub path: String,
+    #[serde(default)]
+    pub userinfo: Option<String>,
+    pub method: String,
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    #[serde(default)]
+    pub credentials: Option<String>,
+    #[serde(default)]
+    pub mode: Option<String>,
+    #[serde(default)]
+    pub redirect: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub cache: Option<String>,
+    #[serde(default)]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub api: Option<String>,
+    #[serde(default)]
+    pub xhr_upload_listener: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSpec {
+    /// Absent and `null` both mean "404 without CORS headers".
+    #[serde(default)]
+    pub preflight: Option<Resp>,
+    #[serde(default)]
+    pub hops: Vec<Resp>,
+    #[serde(default)]
+    pub no_default_cache_control: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Resp {
+    #[serde(default = "default_status")]
+    pub status: u16,
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    #[serde(default)]
+    pub preflight: Option<Box<Resp>>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub no_default_cache_control: bool,
+}
+
+fn default_status() -> u16 {
+    200
+}
+
+/// One request on the wire, in the fields both predictions and observations have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireRequest {
+    pub kind: String,
+    pub origin_letter: String,
+    pub hop: Option<u64>,
+    pub method: String,
+    pub origin: Option<String>,
+    pub acrm: Option<String>,
+    pub acrh: Option<String>,
+}
+
+/// What script saw of a successful step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenResponse {
+    #[serde(rename = "type")]
+    pub response_type: Option<String>,
+    pub status: u16,
+    pub redirected: Option<bool>,
+    pub url_origin: Option<String>,
+    pub header_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PredictedStep {
+    pub step: usize,
+    pub outcome: String,
+    pub requests: Vec<WireRequest>,
+    pub response: Option<SeenResponse>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Prediction {
+    pub id: String,
+    pub profile: String,
+    pub steps: Vec<PredictedStep>,
+}
+
+/// The parts of an observation line the comparison reads.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Observation {
+    pub id: String,
+    pub browser: String,
+    #[serde(default)]
+    pub browser_version: String,
+    #[serde(default)]
+    pub complete: bool,
+    pub steps: Vec<ObservedStep>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ObservedStep {
+    pub step: usize,
+    pub page: ObservedPage,
+    pub server_requests: Vec<WireRequest>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ObservedPage {
+    pub outcome: String,
+    #[serde(default)]
+    pub response: Option<ObservedResponse>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ObservedResponse {
+    #[serde(rename = "type")]
+    pub response_type: Option<String>,
+    pub status: u16,
+    #[serde(default)]
+    pub header_names: Vec<String>,
+}
+
+// ---------------------------------------------------------------- origins of the formats
+
+/// (letter, scheme+host+port) for the format's origins.
+pub const ORIGINS: [(&str, &str); 4] = [
+    ("A", "http://127.0.0.1:8801"),
+    ("B", "http://127.0.0.1:8802"),
+    ("Bp", "http://localhost:8802"),
+    ("C", "http://127.0.0.1:8803"),
+];
+
+fn origin_base(letter: &str) -> Option<&'static str> {
+    ORIGINS.iter().find(|(l, _)| *l == letter).map(|(_, o)| *o)
+}
+
+fn letter_of(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    let port = url.port_or_known_default().unwrap_or(0);
+    match (host, port) {
+        ("127.0.0.1", 8801) => "A".into(),
+        ("127.0.0.1", 8802) => "B".into(),
+        ("localhost", 8802) => "Bp".into(),
+        ("127.0.0.1", 8803) => "C".into(),
+        _ => format!("?{host}"),
+    }
+}
+
+/// `(scenario id, hop)` from `/s/<id>/h<N>`.
+fn scenario_path(url: &Url) -> Option<(String, Option<u64>)> {
+    let mut parts = url.path().strip_prefix("/s/")?.splitn(2, '/');
+    let id = parts.next()?.to_owned();
+    let hop = parts
+        .next()
+        .and_then(|h| h.strip_prefix('h'))
+        .and_then(|n| n.parse().ok());
+    Some((id, hop))
+}
+
+/// Header text as bytes: code points up to U+00FF are single bytes (isomorphic encoding).
+fn isomorphic(text: &str) -> Option<Vec<u8>> {
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect()
+}
+
+// ---------------------------------------------------------------- building the page's request
+
+/// Why a step never reached the network.
+#[derive(Debug)]
+enum Construct {
+    /// `new Request()`, `open()` or `setRequestHeader()` threw.
+    Threw(String),
+    /// The step uses something the tool does not model.
+    Unsupported(String),
+}
+
+/// The page's request after the `Request` constructor (or XHR) and the `Headers` guard.
+struct Built {
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    mode: Mode,
+    credentials: CredentialsMode,
+    redirect: RedirectMode,
+    use_cors_preflight: bool,
+    xhr: bool,
+}
+
+fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
+    let _ = profile;
+    let base = origin_base(&fetch.url_origin)
+        .ok_or_else(|| Construct::Unsupported(format!("origin letter {}", fetch.url_origin)))?;
+    let xhr = fetch.api.as_deref() == Some("xhr");
+    let text = match &fetch.userinfo {
+        Some(u) => base.replacen("://", &format!("://{u}@"), 1) + &fetch.path,
+        None => format!("{base}{}", fetch.path),
+    };
+    let url = Url::parse(&text).map_err(|e| Construct::Threw(format!("invalid URL: {e}")))?;
+    if !xhr && (!url.username().is_empty() || url.password().is_some()) {
+        return Err(Construct::Threw("URL with credentials".into()));
+    }
+    let method = Method::from_bytes(fetch.method.as_bytes())
+        .map_err(|_| Construct::Threw("invalid method".into()))?;
+    if method::is_forbidden_method(fetch.method.as_bytes()) {
+        return Err(Construct::Threw("forbidden method".into()));
+    }
+    let method = method::normalize(&method);
+
+    let (mode, credentials, redirect) = if xhr {
+        let credentials = if fetch.credentials.as_deref() == Some("include") {
+            CredentialsMode::Include
+        } else {
+            CredentialsMode::SameOrigin
+        };
+        (Mode::Cors, credentials, RedirectMode::Follow)
+    } else {
+        let mode = match fetch.mode.as_deref().unwrap_or("cors") {
+            "cors" => Mode::Cors,
+            "no-cors" => Mode::NoCors,
+            "same-origin" => Mode::SameOrigin,
+            "navigate" => return Err(Construct::Threw("mode navigate".into())),
+            other => return Err(Construct::Unsupported(format!("mode {other}"))),
+        };
+        let credentials = match fetch.credentials.as_deref().unwrap_or("same-origin") {
+            "omit" => CredentialsMode::Omit,
+            "same-origin" => CredentialsMode::SameOrigin,
+            "include" => CredentialsMode::Include,
+            other => return Err(Construct::Unsupported(format!("credentials {other}"))),
+        };
+        let redirect = match fetch.redirect.as_deref().unwrap_or("follow") {
+            "follow" => RedirectMode::Follow,
+            "manual" => RedirectMode::Manual,
+            "error" => RedirectMode::Error,
+            other => return Err(Construct::Unsupported(format!("redirect {other}"))),
+        };
+        (mode, credentials, redirect)
+    };
+    if fetch.cache.as_deref() == Some("only-if-cached") && mode != Mode::SameOrigin {
+        return Err(Construct::Threw(
+            "only-if-cached needs mode same-origin".into(),
+        ));
+    }
+    if mode == Mode::NoCors && !method::is_cors_safelisted_method(&method) {
+        return Err(Construct::Threw(
+            "no-cors with a non-safelisted method".into(),
+        ));
+    }
+
+    let mut headers = HeaderMap::new();
+    for (name, value) in &fetch.headers {
+        let value = isomorphic(value)
+            .ok_or_else(|| Construct::Threw("header value is not a ByteString".into()))?;
+        let value = normalize_header_value(&value).to_vec();
+        if !is_header_name(name.as_bytes()) || !is_header_value(&value) {
+            return Err(Construct::Threw(format!("invalid header {name}")));
+        }
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Construct::Threw(format!("invalid header name {name}")))?;
+        let value = HeaderValue::from_bytes(&value)
+            .map_err(|_| Construct::Unsupported("header value http cannot hold".into()))?;
+        if is_forbidden_request_header(&name, value.as_bytes()) {
+            // The "request" guard drops it silently (XHR ignores it too).
+            continue;
+        }
+        if xhr {
+            // setRequestHeader combines a repeated name into one value.
+            let combined = match headers.get(&name) {
+                Some(old) => {
+                    let mut v = old.as_bytes().to_vec();
+                    v.extend_from_slice(b", ");
+                    v.extend_from_slice(value.as_bytes());
+                    HeaderValue::from_bytes(&v)
+                        .map_err(|_| Construct::Unsupported("combined value".into()))?
+                }
+                None => value,
+            };
+            headers.insert(name, combined);
+            continue;
+        }
+        headers.append(name.clone(), value);
+        if mode == Mode::NoCors {
+            // The "request-no-cors" guard: the combined value must stay safelisted, or the
+            // new value is dropped; Range is removed on every change.
+            if !is_no_cors_safelisted_in(&headers, &name) {
+                let kept: Vec<HeaderValue> = headers.get_all(&name).iter().cloned().collect();
+                headers.remove(&name);
+                for v in &kept[..kept.len() - 1] {
+                    headers.append(name.clone(), v.clone());
+                }
+            }
+            let privileged: Vec<HeaderName> = headers
+                .keys()
+                .filter(|n| is_privileged_no_cors_request_header_name(n.as_str().as_bytes()))
+                .cloned()
+                .collect();
+            for n in privileged {
+                headers.remove(n);
+            }
+        }
+    }
+
+    let mut use_cors_preflight = false;
+    let has_body = fetch.body.is_some() && method != Method::GET && method != Method::HEAD;
+    if let Some(_body) = &fetch.body {
+        if !xhr && (method == Method::GET || method == Method::HEAD) {
+            return Err(Construct::Threw("GET/HEAD with a body".into()));
+        }
+        if has_body && !headers.contains_key(http::header::CONTENT_TYPE) {
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain;charset=UTF-8"),
+            );
+        }
+    }
+    if xhr && fetch.xhr_upload_listener == Some(true) && has_body {
+        use_cors_preflight = true;
+    }
+    Ok(Built {
+        method,
+        url,
+        headers,
+        mode,
+        credentials,
+        redirect,
+        use_cors_preflight,
+        xhr,
+    })
+}
+
+// ---------------------------------------------------------------- the scenario server
+
+/// Answers one request by the format's server rules.
+fn serve(id: &str, step: &Step, request: &http::Request<()>) -> Result<http::Response<()>, String> {
+    let url = Url::parse(&request.uri().to_string()).map_err(|e| e.to_string())?;
+    let preflight = request.method() == Method::OPTIONS
+        && request
+            .headers()
+            .contains_key("access-control-request-method");
+    let kind = if preflight { "preflight" } else { "request" };
+    let (status, headers, body) = match scenario_path(&url) {
+        Some((sid, _)) if sid != id => (410, Vec::new(), "not the current scenario\n".to_owned()),
+        Some((_, hop)) => {
+            let hop_resp = hop.and_then(|h| step.server.hops.get(usize::try_from(h).ok()?));
+            let resp = if preflight {
+                hop_resp
+                    .and_then(|r| r.preflight.as_deref())
+                    .or(step.server.preflight.as_ref())
+            } else {
+                hop_resp
+            };
+            let label = hop.map_or("h?".to_owned(), |h| format!("h{h}"));
+            build_response(resp, kind, id, &label, step.server.no_default_cache_control)
+        }
+        None => (404, Vec::new(), "not found\n".to_owned()),
+    };
+    let mut b = http::Response::builder().status(status);
+    for (name, value) in headers {
+        let bytes = isomorphic(&value).unwrap_or_else(|| value.clone().into_bytes());
+        // A browser's HTTP parser strips optional whitespace around a field value.
+        let trimmed = normalize_header_value(&bytes);
+        let value = HeaderValue::from_bytes(trimmed)
+            .map_err(|_| format!("response header {name} has bytes http cannot hold"))?;
+        b = b.header(name.as_str(), value);
+    }
+    let _ = body;
+    b.body(()).map_err(|e| e.to_string())
+}
+
+fn build_response(
+    resp: Option<&Resp>,
+    kind: &str,
+    id: &str,
+    hop: &str,
+    server_no_cc: bool,
+) -> (u16, Vec<(String, String)>, String) {
+    let (status, mut headers, body, no_cc) = match resp {
+        None => (404, Vec::new(), format!("{kind}:{id}:{hop}\n"), false),
+        Some(r) => {
+            let headers = r
+                .headers
+                .iter()
+                .map(|(n, v)| {
+                    let v = if n.eq_ignore_ascii_case("location") {
+                        rewrite_location(v)
+                    } else {
+                        v.clone()
+                    };
+                    (n.clone(), v)
+                })
+                .collect();
+            let body = r
+                .body
+                .clone()
+                .unwrap_or_else(|| format!("{kind}:{id}:{hop}\n"));
+            (
+                r.status,
+                headers,
+                body,
+                r.no_default_cache_control || server_no_cc,
+            )
+        }
+    };
+    let body = if matches!(status, 204 | 304) {
+        String::new()
+    } else {
+        body
+    };
+    let has = |headers: &Vec<(String, String)>, n: &str| {
+        headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n))
+    };
+    if !has(&headers, "cache-control") && !no_cc {
+        headers.push(("Cache-Control".into(), "no-store".into()));
+    }
+    if !body.is_empty() && !has(&headers, "content-type") {
+        headers.push(("Content-Type".into(), "text/plain; charset=utf-8".into()));
+    }
+    if !matches!(status, 204 | 304) && !has(&headers, "content-length") {
+        headers.push(("Content-Length".into(), body.len().to_string()));
+    }
+    (status, headers, body)
+}
+
+fn rewrite_location(value: &str) -> String {
+    if let Some((letter, path)) = value.split_once(':') {
+        if let Some(base) = origin_base(letter) {
+            if path.starts_with('/') {
+                return format!("{base}{path}");
+            }
+        }
+    }
+    value.to_owned()
+}
+
+// ---------------------------------------------------------------- running a scenario
+
+fn header_text(request: &http::Request<()>, name: &str) -> Option<String> {
+    let values: Vec<String> = request
+        .headers()
+        .get_all(name)
+        .iter()
+        .map(|v| v.as_bytes().iter().map(|&b| char::from(b)).collect())
+        .collect();
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
+/// Runs every step of `scenario` through the engine under `profile`.
+pub fn predict(scenario: &Scenario, profile: &Profile) -> Prediction {
+    let mut cache = PreflightCache::new(profile);
+    let page =
+        Origin::parse(ORIGINS[0].1).unwrap_or_else(|_| Origin::from(OpaqueOrigin::anonymous()));
+    // All opaque steps of a scenario share one sandboxed frame, hence one opaque origin.
+    let sandbox = Origin::from(OpaqueOrigin::with_id(NonZeroU64::MIN));
+    let mut now = Timestamp::ZERO;
+    let mut steps = Vec::new();
+    for (i, step) in scenario.steps.iter().enumerate() {
+        now = now + std::time::Duration::from_millis(step.sleep_before_ms);
+        let origin = if step.fetch.page.as_deref() == Some("opaque") {
+            &sandbox
+        } else {
+            &page
+        };
+        steps.push(predict_step(
+            i,
+            &scenario.id,
+            step,
+            origin,
+            profile,
+            &mut cache,
+            now,
+        ));
+    }
+    Prediction {
+        id: scenario.id.clone(),
+        profile: profile.engine.name().to_owned(),
+        steps,
+    }
+}
+
+fn predict_step(
+    i: usize,
+    id: &str,
+    step: &Step,
+    origin: &Origin,
+    profile: &Profile,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+) -> PredictedStep {
+    let unsupported = |why: String| PredictedStep {
+        step: i,
+        outcome: "unsupported".into(),
+        requests: Vec::new(),
+        response: None,
+        error: Some(why),
+    };
+    let built = match build(&step.fetch, profile) {
+        Ok(b) => b,
+        Err(Construct::Threw(why)) => {
+            return PredictedStep {
+                step: i,
+                outcome: "error".into(),
+                requests: Vec::new(),
+                response: None,
+                error: Some(format!("construct: {why}")),
+            };
+        }
+        Err(Construct::Unsupported(why)) => return unsupported(why),
+    };
+    let request = match Request::new(
+        &built.method,
+        Cow::Borrowed(&built.url),
+        &built.headers,
+        origin,
+    ) {
+        Ok(r) => r
+            .with_mode(built.mode)
+            .with_credentials(built.credentials)
+            .with_redirect(built.redirect)
+            .with_use_cors_preflight(built.use_cors_preflight),
+        Err(e) => {
+            return PredictedStep {
+                step: i,
+                outcome: "error".into(),
+                requests: Vec::new(),
+                response: None,
+                error: Some(e.to_string()),
+            };
+        }
+    };
+    let mut fetch = match CorsFetch::new(&request, profile) {
+        Ok(f) => f,
+        Err(e) => {
+            return PredictedStep {
+                step: i,
+                outcome: "error".into(),
+                requests: Vec::new(),
+                response: None,
+                error: Some(e.to_string()),
+            };
+        }
+    };
+    let mut requests = Vec::new();
+    let outcome = loop {
+        match fetch.poll(cache, now) {
+            Action::Send(out) => {
+                let r = &out.request;
+                let Ok(url) = Url::parse(&r.uri().to_string()) else {
+                    return unsupported("unparsable outgoing URI".into());
+                };
+                requests.push(WireRequest {
+                    kind: if out.kind == OutgoingKind::Preflight {
+                        "preflight".into()
+                    } else {
+                        "request".into()
+                    },
+                    origin_letter: letter_of(&url),
+                    hop: scenario_path(&url).and_then(|(_, h)| h),
+                    method: r.method().to_string(),
+                    origin: header_text(r, "origin"),
+                    acrm: header_text(r, "access-control-request-method"),
+                    acrh: header_text(r, "access-control-request-headers"),
+                });
+                let response = match serve(id, step, r) {
+                    Ok(resp) => resp,
+                    Err(why) => return unsupported(why),
+                };
+                if let Err(e) = fetch.handle_response(&response, cache, now) {
+                    return unsupported(format!("driver bug: {e}"));
+                }
+            }
+            Action::Wait => return unsupported("machine waits with nothing outstanding".into()),
+            Action::Done(outcome) => break outcome,
+        }
+    };
+    match outcome {
+        // XHR reports a network error for status 0 too; an XHR never gets an opaque response.
+        Ok(resp) => PredictedStep {
+            step: i,
+            outcome: "ok".into(),
+            requests,
+            response: Some(SeenResponse {
+                response_type: (!built.xhr).then(|| resp.response_type.as_str().to_owned()),
+                status: resp.status,
+                redirected: (!built.xhr).then_some(resp.redirected),
+                url_origin: resp.url.as_ref().map(letter_of),
+                header_names: resp
+                    .header_names
+                    .iter()
+                    .map(|n| n.as_str().to_owned())
+                    .collect(),
+            }),
+            error: None,
+        },
+        Err(e) => PredictedStep {
+            step: i,
+            outcome: "error".into(),
+            requests,
+            response: None,
+            error: Some(e.to_string()),
+        },
+    }
+}
+
+// ---------------------------------------------------------------- comparing
+
+/// Why a predicted step does not agree with an observed one (empty = agrees), by the
+/// format's rule: same outcome, same requests field by field, and for `ok` the same type,
+/// status and set of readable header names.
+pub fn disagreements(pred: &PredictedStep, obs: &ObservedStep) -> Vec<String> {
+    let mut out = Vec::new();
+    if pred.outcome != obs.page.outcome {
+        out.push(format!(
+            "outcome: engine {} ({}), browser {}",
+            pred.outcome,
+            pred.error.as_deref().unwrap_or("-"),
+            obs.page.outcome
+        ));
+    }
+    if pred.requests != obs.server_requests {
+        let show = |rs: &[WireRequest]| {
+            rs.iter()
+                .map(|r| {
+                    format!(
+                        "{} {} {}/h{} origin={} acrm={} acrh={}",
+                        r.kind,
+                        r.method,
+                        r.origin_letter,
+                        r.hop.map_or("?".into(), |h| h.to_string()),
+                        r.origin.as_deref().unwrap_or("-"),
+                        r.acrm.as_deref().unwrap_or("-"),
+                        r.acrh.as_deref().unwrap_or("-")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" | ")
+        };
+        out.push(format!(
+            "requests: engine [{}], browser [{}]",
+            show(&pred.requests),
+            show(&obs.server_requests)
+        ));
+    }
+    if pred.outcome == "ok" && obs.page.outcome == "ok" {
+        if let (Some(p), Some(o)) = (&pred.response, &obs.page.response) {
+            if p.response_type != o.response_type {
+                out.push(format!(
+                    "type: engine {:?}, browser {:?}",
+                    p.response_type, o.response_type
+                ));
+            }
+            if p.status != o.status {
+                out.push(format!("status: engine {}, browser {}", p.status, o.status));
+            }
+            let pn: BTreeSet<&str> = p.header_names.iter().map(String::as_str).collect();
+            let on: BTreeSet<&str> = o.header_names.iter().map(String::as_str).collect();
+            if pn != on {
+                out.push(format!("header names: engine {pn:?}, browser {on:?}"));
+            }
+        }
+    }
+    out
+}
+
+/// Reads a JSON-lines file into values of `T`, with the line number of any bad line.
+pub fn read_jsonl<T: for<'de> Deserialize<'de>>(text: &str) -> Result<Vec<T>, String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", n + 1)))
+        .collect()
+}
