@@ -44,6 +44,7 @@ pub mod cache;
 pub mod check;
 pub mod classify;
 pub mod corp;
+pub mod diagnostics;
 pub mod error;
 pub mod header;
 pub mod machine;
