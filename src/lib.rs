@@ -54,6 +54,7 @@ pub mod origin;
 pub mod preflight;
 pub mod profile;
 pub mod request;
+pub mod simulate;
 pub mod time;
 
 pub use cache::PreflightCache;
