@@ -68,6 +68,7 @@ use crate::check::{ResponseHead, ResponseType, check_response, cors_check, is_re
 use crate::classify::{Classification, classify_request};
 use crate::corp::{EmbedderPolicy, cross_origin_resource_policy_check};
 use crate::error::{CorsError, RequestError, Stage};
+use crate::header::mime::parse_mime_type;
 use crate::network::{include_credentials, origin_header};
 use crate::origin::{Origin, RedirectTaint};
 use crate::preflight::{build_preflight, check_preflight_response};
@@ -464,6 +465,14 @@ impl CorsFetch {
         };
         self.tainting = tainting;
         self.preflight_branch |= preflight_branch;
+        if self.url_list.last().is_some_and(|u| u.scheme() == "data") {
+            // Scheme fetch: a data: URL is answered by the user agent itself.
+            let outcome = data_url_response(
+                self.url_list.last().unwrap_or(&self.url_list[0]),
+                self.url_list.len() > 1,
+            );
+            return self.finish(outcome, cache);
+        }
         match preflight {
             None => self.send_request(),
             Some(Ok(request)) => {
@@ -704,6 +713,55 @@ impl CorsFetch {
         self.url_list.push(location);
         Ok(())
     }
+}
+
+/// Scheme fetch of a `data:` URL: a basic response whose only header is the URL's MIME type.
+///
+/// <https://fetch.spec.whatwg.org/#data-url-processor> steps 1-11, without decoding the body
+/// (the crate never sees bodies).
+fn data_url_response(url: &Url, redirected: bool) -> Outcome {
+    // Steps 2-4: everything after "data:" up to the first comma, fragment excluded.
+    let mut input = url.as_str();
+    if let Some(hash) = input.find('#') {
+        input = &input[..hash];
+    }
+    let input = input.strip_prefix("data:").unwrap_or(input);
+    let Some((mime, _)) = input.split_once(',') else {
+        return Err(CorsError::InvalidRequest {
+            reason: "a data: URL needs a comma".into(),
+        });
+    };
+    // Steps 6-9: strip whitespace and a ";base64" suffix.
+    let mut mime = mime
+        .trim_matches(|c: char| c.is_ascii_whitespace())
+        .to_owned();
+    let lower = mime.to_ascii_lowercase();
+    if let Some(cut) = lower
+        .rfind(';')
+        .filter(|&i| lower[i + 1..].trim_start_matches(' ') == "base64")
+    {
+        mime.truncate(cut);
+        mime.truncate(mime.trim_end_matches(' ').len());
+    }
+    // Steps 10-11.
+    if mime.starts_with(';') {
+        mime.insert_str(0, "text/plain");
+    }
+    let value = parse_mime_type(mime.as_bytes())
+        .map(|m| m.to_bytes())
+        .unwrap_or_else(|| b"text/plain;charset=US-ASCII".to_vec());
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_bytes(&value) {
+        headers.insert(CONTENT_TYPE, v);
+    }
+    Ok(FetchResponse {
+        response_type: ResponseType::Basic,
+        status: 200,
+        url: Some(url.clone()),
+        redirected,
+        header_names: headers.keys().cloned().collect(),
+        headers,
+    })
 }
 
 fn default_partition(origin: &Origin) -> Box<str> {

@@ -1769,3 +1769,33 @@ fn state_diagram_is_generated_from_the_table() {
         "spec-notes/state-diagram.md is stale: rerun with UPDATE_STATE_DIAGRAM=1"
     );
 }
+
+#[test]
+fn item_022_data_url_is_answered_without_the_network() {
+    let mut cache = PreflightCache::new(&Profile::SPEC);
+    let headers = http::HeaderMap::new();
+    for (url, content_type) in [
+        ("data:text/plain,hi", "text/plain"),
+        ("data:,hi", "text/plain;charset=US-ASCII"),
+        ("data:;base64,aGk=", "text/plain;charset=US-ASCII"),
+        ("data:Text/HTML;Charset=UTF-8,x", "text/html;charset=UTF-8"),
+    ] {
+        let url = url::Url::parse(url).unwrap();
+        let req = Request::new(
+            &Method::GET,
+            std::borrow::Cow::Borrowed(&url),
+            &headers,
+            &PAGE,
+        )
+        .unwrap();
+        let t = run(
+            CorsFetch::new(&req, &Profile::SPEC).unwrap(),
+            &mut cache,
+            T0,
+            |_| unreachable!("no request goes out"),
+        );
+        let r = t.outcome.unwrap();
+        assert_eq!((r.response_type, r.status), (ResponseType::Basic, 200));
+        assert_eq!(r.headers["content-type"], content_type, "{url}");
+    }
+}
