@@ -790,7 +790,7 @@ class Chromium(Browser):
             "--password-store=basic",
             # no name other than localhost resolves: stops the browser's own
             # lookups of Google hosts (the scenario origins are IP literals or localhost)
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, EXCLUDE ::1",
             "--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,"
             "AutofillServerCommunication,CertificateTransparencyComponentUpdater",
             f"--user-data-dir={tmp}/profile",
