@@ -51,7 +51,6 @@ use crate::time::Timestamp;
 #[derive(Debug, Clone)]
 pub struct PreflightCache {
     rules: CacheRules,
-    authorization_covered_by_wildcard: bool,
     table: HashTable<usize>,
     slots: Vec<Option<Slot>>,
     free: Vec<usize>,
@@ -137,7 +136,6 @@ impl PreflightCache {
     pub fn new(profile: &Profile) -> Self {
         PreflightCache {
             rules: profile.cache,
-            authorization_covered_by_wildcard: profile.authorization_covered_by_wildcard,
             table: HashTable::new(),
             slots: Vec::new(),
             free: Vec::new(),
@@ -194,12 +192,7 @@ impl PreflightCache {
     }
 
     /// The live items of the slot matching `request`, touching it for LRU.
-    fn live_slot(
-        &mut self,
-        request: &Request<'_>,
-        partition: &str,
-        now: Timestamp,
-    ) -> Option<&Slot> {
+    fn live_slot(&mut self, request: &Request<'_>, partition: &str) -> Option<&Slot> {
         let include = request.credentials_mode() == CredentialsMode::Include;
         let id = self.find(self.key(request, partition, include))?;
         if matches!(
@@ -208,8 +201,29 @@ impl PreflightCache {
         ) {
             self.touch(id);
         }
-        let _ = now;
         self.slots[id].as_ref()
+    }
+
+    fn method_wildcard_ok(&self) -> bool {
+        self.rules.wildcard_entries_reused
+    }
+
+    fn header_wildcard_ok(&self, name: &[u8]) -> bool {
+        header_wildcard_ok(&self.rules, name)
+    }
+
+    /// Whether the profile never reuses a cached result for this request at all.
+    fn never_reused(&self, request: &Request<'_>) -> bool {
+        (!self.rules.reuse_for_ip_hosts
+            && matches!(
+                request.url().host(),
+                Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))
+            ))
+            || (!self.rules.reuse_for_opaque_origins && !request.origin().is_tuple())
+            || self
+                .rules
+                .bypass_for_cache_modes
+                .contains(&request.cache_mode())
     }
 
     /// *Method cache entry match*: a live entry for `method` (or a wildcard one) that matches
@@ -226,11 +240,15 @@ impl PreflightCache {
         now: Timestamp,
     ) -> bool {
         let include = request.credentials_mode() == CredentialsMode::Include;
-        self.live_slot(request, partition, now).is_some_and(|s| {
-            s.items.iter().any(|i| {
-                i.live(now) && i.entry_match(include) && i.method_match(method.as_str().as_bytes())
+        let wildcard_ok = self.method_wildcard_ok();
+        !self.never_reused(request)
+            && self.live_slot(request, partition).is_some_and(|s| {
+                s.items.iter().any(|i| {
+                    i.live(now)
+                        && i.entry_match(include)
+                        && i.method_match(method.as_str().as_bytes(), wildcard_ok)
+                })
             })
-        })
     }
 
     /// *Header-name cache entry match*: a live entry for `name` (case-insensitively) or a
@@ -245,13 +263,13 @@ impl PreflightCache {
         now: Timestamp,
     ) -> bool {
         let include = request.credentials_mode() == CredentialsMode::Include;
-        let wildcard_ok = self.authorization_covered_by_wildcard
-            || !is_cors_non_wildcard_request_header_name(name);
-        self.live_slot(request, partition, now).is_some_and(|s| {
-            s.items
-                .iter()
-                .any(|i| i.live(now) && i.entry_match(include) && i.header_match(name, wildcard_ok))
-        })
+        let wildcard_ok = self.header_wildcard_ok(name);
+        !self.never_reused(request)
+            && self.live_slot(request, partition).is_some_and(|s| {
+                s.items.iter().any(|i| {
+                    i.live(now) && i.entry_match(include) && i.header_match(name, wildcard_ok)
+                })
+            })
     }
 
     /// HTTP fetch step 4.1: whether `request`, on the preflight path for the reasons in
@@ -265,36 +283,47 @@ impl PreflightCache {
         need: &PreflightNeed<'_>,
         now: Timestamp,
     ) -> bool {
-        let include = request.credentials_mode() == CredentialsMode::Include;
-        let auth_ok = self.authorization_covered_by_wildcard;
-        let method = request.method().as_str().as_bytes();
-        if !self.rules.reuse_for_ip_hosts
-            && matches!(
-                request.url().host(),
-                Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))
-            )
-        {
+        if self.never_reused(request) {
             return true;
         }
-        let Some(slot) = self.live_slot(request, partition, now) else {
+        let include = request.credentials_mode() == CredentialsMode::Include;
+        let method = request.method().as_str().as_bytes();
+        // The standard checks the method only when it is not safelisted (or the flag is set);
+        // an engine may exempt fewer methods.
+        let check_method = need.method_not_safelisted
+            || need.use_cors_preflight
+            || !self
+                .rules
+                .lookup_exempt_methods
+                .iter()
+                .any(|m| m.as_bytes() == method);
+        let method_wildcard = self.method_wildcard_ok();
+        let header_wildcards: SmallVec<[bool; 8]> = need
+            .unsafe_headers
+            .iter()
+            .map(|n| self.header_wildcard_ok(n.as_str().as_bytes()))
+            .collect();
+        let Some(slot) = self.live_slot(request, partition) else {
             return true;
         };
         let live = |i: &&Item| i.live(now) && i.entry_match(include);
-        let method_missing = (need.method_not_safelisted || need.use_cors_preflight)
+        let method_missing = check_method
             && !slot
                 .items
                 .iter()
                 .filter(live)
-                .any(|i| i.method_match(method));
-        let header_missing = need.unsafe_headers.iter().any(|name| {
-            let name = name.as_str().as_bytes();
-            let wildcard_ok = auth_ok || !is_cors_non_wildcard_request_header_name(name);
-            !slot
-                .items
+                .any(|i| i.method_match(method, method_wildcard));
+        let header_missing =
+            need.unsafe_headers
                 .iter()
-                .filter(live)
-                .any(|i| i.header_match(name, wildcard_ok))
-        });
+                .zip(header_wildcards)
+                .any(|(name, wildcard_ok)| {
+                    !slot
+                        .items
+                        .iter()
+                        .filter(live)
+                        .any(|i| i.header_match(name.as_str().as_bytes(), wildcard_ok))
+                });
         method_missing || header_missing
     }
 
@@ -329,9 +358,10 @@ impl PreflightCache {
             None => self.insert_slot(key, now),
         };
         self.touch(id);
+        let rules = self.rules;
         let max_items = self.rules.max_items_per_slot;
         let shape = self.rules.shape;
-        let auth_ok = self.authorization_covered_by_wildcard;
+        let method_wildcard = self.method_wildcard_ok();
         let Some(slot) = self.slots[id].as_mut() else {
             return;
         };
@@ -348,13 +378,10 @@ impl PreflightCache {
                 i.kind == kind
                     && i.entry_match(include)
                     && match kind {
-                        Kind::Method => i.method_match(token),
+                        Kind::Method => i.method_match(token, method_wildcard),
                         // The same match as a lookup: a cached `*` does not stand in for
                         // Authorization, so an explicit grant for it gets its own entry.
-                        Kind::Header => i.header_match(
-                            token,
-                            auth_ok || !is_cors_non_wildcard_request_header_name(token),
-                        ),
+                        Kind::Header => i.header_match(token, header_wildcard_ok(&rules, token)),
                     }
             });
             match existing {
@@ -431,10 +458,8 @@ impl PreflightCache {
     /// Removes everything.
     pub fn clear_all(&mut self) {
         let rules = self.rules;
-        let auth = self.authorization_covered_by_wildcard;
         *self = PreflightCache {
             rules,
-            authorization_covered_by_wildcard: auth,
             table: HashTable::new(),
             slots: Vec::new(),
             free: Vec::new(),
@@ -584,16 +609,24 @@ impl Item {
         self.credentials || !include
     }
 
-    fn method_match(&self, method: &[u8]) -> bool {
+    fn method_match(&self, method: &[u8], wildcard_ok: bool) -> bool {
         self.kind == Kind::Method
-            && (*self.token == *method || (*self.token == *b"*" && !self.credentials))
+            && (*self.token == *method
+                || (wildcard_ok && *self.token == *b"*" && !self.credentials))
     }
 
     fn header_match(&self, name: &[u8], wildcard_ok: bool) -> bool {
         self.kind == Kind::Header
             && (self.token.eq_ignore_ascii_case(name)
-                || (*self.token == *b"*" && !self.credentials && wildcard_ok))
+                || (wildcard_ok && *self.token == *b"*" && !self.credentials))
     }
+}
+
+/// Whether a cached `*` header entry stands in for `name`: only if the profile reuses
+/// wildcard entries, and never for `Authorization` unless it says so.
+fn header_wildcard_ok(rules: &CacheRules, name: &[u8]) -> bool {
+    rules.wildcard_entries_reused
+        && (rules.wildcard_covers_authorization || !is_cors_non_wildcard_request_header_name(name))
 }
 
 #[cfg(test)]

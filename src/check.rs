@@ -203,6 +203,8 @@ enum Filter<'r> {
         /// The CORS-exposed header-name list (None when the header was absent or invalid).
         exposed: Option<ListValues<'r>>,
         extra: &'static [&'static str],
+        /// What a literal `*` exposes under credentials in this profile.
+        star_extra: &'static [&'static str],
     },
     /// Opaque and opaque-redirect filtered responses: nothing.
     Nothing,
@@ -241,9 +243,13 @@ impl<'r> Exposure<'r> {
                 all,
                 exposed,
                 extra,
+                star_extra,
             } => {
                 if is_cors_safelisted_response_header_name(bytes)
-                    || extra.iter().any(|e| e.as_bytes() == bytes)
+                    || extra
+                        .iter()
+                        .chain(star_extra.iter())
+                        .any(|e| e.as_bytes() == bytes)
                 {
                     return true;
                 }
@@ -337,12 +343,17 @@ fn cors_filter<'r>(request: &Request<'_>, headers: &'r HeaderMap, profile: &Prof
     let exposed = extract_header_list_values(headers, &ACCESS_CONTROL_EXPOSE_HEADERS)
         .ok()
         .flatten();
-    let all = request.credentials_mode() != CredentialsMode::Include
-        && exposed.as_ref().is_some_and(|l| l.contains_exact(b"*"));
+    let star = exposed.as_ref().is_some_and(|l| l.contains_exact(b"*"));
+    let include = request.credentials_mode() == CredentialsMode::Include;
     Filter::Cors {
-        all,
+        all: star && !include,
         exposed,
         extra,
+        star_extra: if star && include {
+            profile.exposed_by_star_with_credentials
+        } else {
+            &[]
+        },
     }
 }
 

@@ -47,14 +47,18 @@ pub mod corp;
 pub mod diagnostics;
 pub mod error;
 pub mod header;
+pub mod lint;
 pub mod machine;
 pub mod method;
 pub mod network;
 pub mod origin;
+pub mod policy;
 pub mod preflight;
 pub mod profile;
 pub mod request;
 pub mod simulate;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 pub mod time;
 
 pub use cache::PreflightCache;
@@ -64,9 +68,15 @@ pub use error::{Blame, CorsError, RequestError, Stage};
 pub use header::values::MaxAge;
 pub use machine::{Action, ApiMisuse, CorsFetch, FetchResponse, Outcome, Outgoing, OutgoingKind};
 pub use origin::{OpaqueOrigin, Origin, RedirectTaint};
-pub use preflight::{PreflightGrant, check_preflight_response, preflight_request};
+pub use policy::{CorsPolicy, Intent, OriginRule, Violation};
+pub use preflight::{
+    PreflightGrant, check_preflight_grant, check_preflight_response, parse_preflight_response,
+    preflight_request,
+};
 pub use profile::{Engine, Profile};
 pub use request::{
-    CredentialsMode, Mode, RedirectMode, Request, ResponseTainting, UseCorsPreflight,
+    CredentialsMode, Mode, RedirectMode, Request, RequestCacheMode, ResponseTainting,
+    UseCorsPreflight,
 };
+pub use simulate::{PageRequest, Server, Simulation, simulate};
 pub use time::Timestamp;

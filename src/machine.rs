@@ -61,19 +61,26 @@ use http::header::{
     ORIGIN,
 };
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use smallvec::SmallVec;
 use url::Url;
 
 use crate::cache::PreflightCache;
 use crate::check::{ResponseHead, ResponseType, check_response, cors_check, is_redirect_status};
-use crate::classify::{Classification, classify_request};
+use crate::classify::{Classification, PreflightNeed, classify_request};
 use crate::corp::{EmbedderPolicy, cross_origin_resource_policy_check};
 use crate::error::{CorsError, RequestError, Stage};
 use crate::header::mime::parse_mime_type;
+use crate::header::safelist::{UnsafeNames, cors_unsafe_request_header_names};
 use crate::network::{include_credentials, origin_header};
 use crate::origin::{Origin, RedirectTaint};
-use crate::preflight::{build_preflight, check_preflight_response};
-use crate::profile::Profile;
-use crate::request::{CredentialsMode, Mode, RedirectMode, Request, ResponseTainting};
+use crate::preflight::{
+    build_preflight, check_preflight_grant, parse_preflight_response,
+    parse_preflight_response_unchecked,
+};
+use crate::profile::{EmptyLocation, Profile, TaintedPreflightCheck};
+use crate::request::{
+    CredentialsMode, Mode, RedirectMode, Request, RequestCacheMode, ResponseTainting,
+};
 use crate::time::Timestamp;
 
 /// The most redirects a fetch follows. <https://fetch.spec.whatwg.org/#concept-http-redirect-fetch> step 7.
@@ -286,6 +293,13 @@ pub struct CorsFetch {
     /// Some main fetch of this fetch took the preflight branch, so a network error clears
     /// the cache entries for the current URL (main fetch step 12, preflight case).
     preflight_branch: bool,
+    /// The page's headers as it made the request, before any redirect removed some.
+    original_headers: HeaderMap,
+    /// Whether the page's own headers include a CORS-unsafe one.
+    original_headers_unsafe: bool,
+    /// Whether a preflight has gone out during this fetch.
+    preflight_sent: bool,
+    cache_mode: RequestCacheMode,
     embedder_policy: EmbedderPolicy,
     state: State,
     transitions: Vec<(StateKind, Input, StateKind)>,
@@ -314,6 +328,14 @@ impl CorsFetch {
             tainting: request.tainting(),
             redirect_taint: request.redirect_taint(),
             preflight_branch: false,
+            original_headers: request.headers().clone(),
+            original_headers_unsafe: !cors_unsafe_request_header_names(
+                request.headers(),
+                &profile.safelist,
+            )
+            .is_empty(),
+            preflight_sent: false,
+            cache_mode: request.cache_mode(),
             embedder_policy: EmbedderPolicy::UnsafeNone,
             state: State::MainFetch,
             transitions: Vec::new(),
@@ -426,10 +448,22 @@ impl CorsFetch {
         .with_unsafe_request(self.unsafe_request)
         .with_tainting(self.tainting)
         .with_redirects(self.redirect_taint, redirects)
+        .with_cache_mode(self.cache_mode)
     }
 
     fn finish(&mut self, outcome: Outcome, cache: &mut PreflightCache) -> Action {
-        if outcome.is_err() && self.preflight_branch {
+        self.finish_clearing(outcome, cache, true)
+    }
+
+    /// Ends the fetch. `may_clear` is false where the profile keeps the cache entries of a
+    /// failed fetch.
+    fn finish_clearing(
+        &mut self,
+        outcome: Outcome,
+        cache: &mut PreflightCache,
+        may_clear: bool,
+    ) -> Action {
+        if outcome.is_err() && self.preflight_branch && may_clear {
             // Main fetch step 12, preflight case, 3rd sub-step.
             let partition = self.partition.clone();
             cache.clear(&self.view(), &partition);
@@ -443,14 +477,33 @@ impl CorsFetch {
         let profile = self.profile;
         let view = self.view();
         // (tainting, took the preflight branch, the preflight to send if the cache misses)
+        let redirected = self.url_list.len() > 1;
+        let force = redirected
+            && profile.redirect.preflight_again_after_redirect
+            && (self.preflight_sent || self.original_headers_unsafe);
         let decision = match classify_request(&view, &profile) {
             Classification::Basic(_) => Ok((ResponseTainting::Basic, false, None)),
             Classification::Opaque => Ok((ResponseTainting::Opaque, false, None)),
-            Classification::Cors => Ok((ResponseTainting::Cors, false, None)),
-            Classification::CorsWithPreflight(need) => {
+            Classification::Cors if !force => Ok((ResponseTainting::Cors, false, None)),
+            Classification::Cors | Classification::CorsWithPreflight(_) => {
+                // An engine that preflights again after a redirect treats the request as
+                // flagged: its current method must be covered.
+                let view = if force {
+                    view.clone().with_use_cors_preflight(true)
+                } else {
+                    view.clone()
+                };
+                let need = match classify_request(&view, &profile) {
+                    Classification::CorsWithPreflight(need) => need,
+                    _ => PreflightNeed {
+                        method_not_safelisted: false,
+                        use_cors_preflight: true,
+                        unsafe_headers: UnsafeNames::new(),
+                    },
+                };
                 let preflight = cache
                     .needs_preflight(&view, &self.partition, &need, now)
-                    .then(|| build_preflight(&view, &need.unsafe_headers));
+                    .then(|| self.build_preflight_for(&view, &need.unsafe_headers));
                 Ok((ResponseTainting::Cors, true, preflight))
             }
             Classification::NetworkError(e) => Err(e),
@@ -477,6 +530,7 @@ impl CorsFetch {
             None => self.send_request(),
             Some(Ok(request)) => {
                 self.state = State::AwaitingPreflight;
+                self.preflight_sent = true;
                 Action::Send(Outgoing {
                     kind: OutgoingKind::Preflight,
                     request,
@@ -490,6 +544,32 @@ impl CorsFetch {
                 }),
                 cache,
             ),
+        }
+    }
+
+    /// The preflight a browser of this profile sends for `view`.
+    fn build_preflight_for(
+        &self,
+        view: &Request<'_>,
+        names: &UnsafeNames<'_>,
+    ) -> Result<http::Request<()>, RequestError> {
+        let rules = self.profile.redirect;
+        let untainted;
+        let view = if rules.preflight_origin_untainted {
+            untainted = view
+                .clone()
+                .with_redirects(RedirectTaint::SameOrigin, view.redirect_count());
+            &untainted
+        } else {
+            view
+        };
+        if rules.preflight_lists_original_headers {
+            build_preflight(
+                view,
+                &cors_unsafe_request_header_names(&self.original_headers, &self.profile.safelist),
+            )
+        } else {
+            build_preflight(view, names)
         }
     }
 
@@ -536,20 +616,47 @@ impl CorsFetch {
         now: Timestamp,
     ) {
         let profile = self.profile;
-        let result = {
+        let store_first = profile.cache.store_before_validation;
+        let (result, stored) = {
             let view = self.view();
-            match check_preflight_response(&view, response, &profile) {
-                Ok(grant) => {
-                    cache.store(&view, &self.partition, &grant, now);
-                    Ok(())
+            let rules = profile.redirect;
+            // Some engines check a tainted preflight against the page's own origin, and one
+            // does not check a preflight from that origin at all.
+            let untainted = view
+                .clone()
+                .with_redirects(RedirectTaint::SameOrigin, view.redirect_count());
+            let parsed = if rules.preflight_to_own_origin_unchecked && view.is_same_origin() {
+                parse_preflight_response_unchecked(&view, response, &profile)
+            } else if match rules.tainted_preflight_checked_against {
+                TaintedPreflightCheck::Null => false,
+                TaintedPreflightCheck::PageOrigin => true,
+                TaintedPreflightCheck::PageOriginIfStartedSameOrigin => {
+                    self.origin.same_origin_with_url(&self.url_list[0])
                 }
-                Err(e) => Err(e),
+            } {
+                parse_preflight_response(&untainted, response, &profile)
+            } else {
+                parse_preflight_response(&view, response, &profile)
+            };
+            match parsed {
+                Err(e) => (Err(e), false),
+                Ok(grant) => {
+                    if store_first {
+                        cache.store(&view, &self.partition, &grant, now);
+                    }
+                    let allowed = check_preflight_grant(&view, &grant, &profile);
+                    if allowed.is_ok() && !store_first {
+                        cache.store(&view, &self.partition, &grant, now);
+                    }
+                    (allowed, store_first)
+                }
             }
         };
         match result {
             Ok(()) => self.state = State::RequestReady,
             Err(e) => {
-                let _ = self.finish(Err(e), cache);
+                // What was just stored stays: that is the point of storing first.
+                let _ = self.finish_clearing(Err(e), cache, !stored);
             }
         }
     }
@@ -557,34 +664,36 @@ impl CorsFetch {
     /// HTTP fetch steps 4.4-6 on the response to the request.
     fn handle_request_response(&mut self, response: ResponseHead<'_>, cache: &mut PreflightCache) {
         let profile = self.profile;
-        let follow = self.redirect == RedirectMode::Follow && is_redirect_status(response.status);
-        let location = if follow {
-            response.headers.get_all(LOCATION).iter().count()
+        let rules = profile.redirect;
+        let keep = !profile.cache.clear_on_actual_failure;
+        let redirect_status = is_redirect_status(response.status);
+        let location = if redirect_status {
+            self.location(&response)
         } else {
-            0
+            Location::Absent
         };
-        if follow && location > 0 {
+        if self.redirect == RedirectMode::Follow && !matches!(location, Location::Absent) {
             // Step 4.4, on a redirect response.
             if self.tainting == ResponseTainting::Cors {
                 let view = self.view();
-                let view = if profile.redirect.check_with_next_hop_credentials
-                    && self.redirect_leads_home(&response)
+                let view = if rules.check_redirects_with_initial_credentials
+                    && !self.preflight_sent
+                    && self.first_hop_credentialed()
                 {
                     view.with_credentials(CredentialsMode::Include)
                 } else {
                     view
                 };
-                let checked = cors_check(&view, &response, Stage::Redirect, &profile);
-                if let Err(e) = checked {
-                    let _ = self.finish(Err(e), cache);
+                if let Err(e) = cors_check(&view, &response, Stage::Redirect, &profile) {
+                    let _ = self.finish_clearing(Err(e), cache, !keep);
                     return;
                 }
             }
             if let Err(e) = self.corp_check(&response) {
-                let _ = self.finish(Err(e), cache);
+                let _ = self.finish_clearing(Err(e), cache, !keep);
                 return;
             }
-            match self.http_redirect_fetch(&response) {
+            match self.http_redirect_fetch(&response, location) {
                 Ok(()) => self.state = State::MainFetch,
                 Err(e) => {
                     let _ = self.finish(Err(e), cache);
@@ -593,11 +702,22 @@ impl CorsFetch {
             return;
         }
         if let Err(e) = self.corp_check(&response) {
-            let _ = self.finish(Err(e), cache);
+            let _ = self.finish_clearing(Err(e), cache, !keep);
             return;
         }
         let outcome = {
             let view = self.view();
+            // An engine that wants a Location before a status counts as a redirect returns
+            // a bare 3xx even under redirect mode "error".
+            let view = if redirect_status
+                && self.redirect == RedirectMode::Error
+                && rules.error_mode_needs_location
+                && matches!(location, Location::Absent)
+            {
+                view.with_redirect(RedirectMode::Follow)
+            } else {
+                view
+            };
             check_response(&view, response, &profile).map(|exposure| {
                 let opaque = exposure.response_type() == ResponseType::Opaque;
                 let mut header_names: Vec<HeaderName> =
@@ -618,19 +738,46 @@ impl CorsFetch {
                 }
             })
         };
-        let _ = self.finish(outcome, cache);
+        let _ = self.finish_clearing(outcome, cache, !keep);
     }
 
-    /// Whether a redirect response points back to the request's own origin while the
-    /// credentials mode is `same-origin`, so the next hop would carry credentials.
-    fn redirect_leads_home(&self, response: &ResponseHead<'_>) -> bool {
-        let current = self.url_list.last().unwrap_or(&self.url_list[0]);
-        self.credentials == CredentialsMode::SameOrigin
-            && response
-                .headers
-                .get(LOCATION)
-                .and_then(|v| current.join(&String::from_utf8_lossy(v.as_bytes())).ok())
-                .is_some_and(|next| self.origin.same_origin_with_url(&next))
+    /// Whether the first hop of the fetch went out with credentials.
+    fn first_hop_credentialed(&self) -> bool {
+        match self.credentials {
+            CredentialsMode::Include => true,
+            CredentialsMode::SameOrigin => self.origin.same_origin_with_url(&self.url_list[0]),
+            CredentialsMode::Omit => false,
+        }
+    }
+
+    /// The response's `Location`, as the profile reads it.
+    fn location(&self, response: &ResponseHead<'_>) -> Location {
+        let rules = self.profile.redirect;
+        let values: SmallVec<[&[u8]; 2]> = response
+            .headers
+            .get_all(LOCATION)
+            .iter()
+            .map(|v| v.as_bytes())
+            .collect();
+        let value = match values.as_slice() {
+            [] => return Location::Absent,
+            [one] => String::from_utf8_lossy(one).into_owned(),
+            // Several Location headers fail extract header list values, unless joined.
+            many if rules.join_multiple_locations => many
+                .iter()
+                .map(|v| String::from_utf8_lossy(v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => return Location::Invalid("(several Location headers)".into()),
+        };
+        if value.is_empty() {
+            return match rules.empty_location {
+                EmptyLocation::FollowToSameUrl => Location::Value(value),
+                EmptyLocation::NotARedirect => Location::Absent,
+                EmptyLocation::NetworkError => Location::Invalid(value),
+            };
+        }
+        Location::Value(value)
     }
 
     /// HTTP fetch step 5: the CORP check, for opaque responses.
@@ -645,20 +792,26 @@ impl CorsFetch {
 
     /// HTTP-redirect fetch steps 3-19. On success the URL list has grown by one and main
     /// fetch must run again.
-    fn http_redirect_fetch(&mut self, response: &ResponseHead<'_>) -> Result<(), CorsError> {
+    fn http_redirect_fetch(
+        &mut self,
+        response: &ResponseHead<'_>,
+        location: Location,
+    ) -> Result<(), CorsError> {
         let current = self.url_list.last().unwrap_or(&self.url_list[0]).clone();
-        // Step 3: the location URL; several Location headers are a failure.
-        let mut values = response.headers.get_all(LOCATION).iter();
-        let (Some(value), None) = (values.next(), values.next()) else {
-            return Err(CorsError::InvalidLocation {
-                value: "(several Location headers)".into(),
-            });
+        // Step 3: the location URL, parsed against the current URL.
+        let text = match location {
+            Location::Value(text) => text,
+            Location::Invalid(value) => return Err(CorsError::InvalidLocation { value }),
+            Location::Absent => {
+                return Err(CorsError::InvalidLocation {
+                    value: String::new(),
+                });
+            }
         };
-        let text = String::from_utf8_lossy(value.as_bytes());
         let mut location = current
             .join(&text)
             .map_err(|_| CorsError::InvalidLocation {
-                value: text.to_string(),
+                value: text.clone(),
             })?;
         if location.fragment().is_none() {
             location.set_fragment(current.fragment());
@@ -678,7 +831,8 @@ impl CorsFetch {
         let location_origin = Origin::from_url(&location);
         if credentials
             && ((self.mode == Mode::Cors && !self.origin.same_origin(&location_origin))
-                || self.tainting == ResponseTainting::Cors)
+                || self.tainting == ResponseTainting::Cors
+                || self.profile.redirect.reject_credentials_in_location)
         {
             return Err(CorsError::RedirectContainsCredentials {
                 url: location.to_string(),
@@ -713,6 +867,16 @@ impl CorsFetch {
         self.url_list.push(location);
         Ok(())
     }
+}
+
+/// A redirect response's `Location`, as the profile reads it.
+enum Location {
+    /// No usable Location: the response is not followed.
+    Absent,
+    /// The value to parse.
+    Value(String),
+    /// A Location that is a network error.
+    Invalid(String),
 }
 
 /// Scheme fetch of a `data:` URL: a basic response whose only header is the URL's MIME type.

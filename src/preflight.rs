@@ -159,13 +159,56 @@ impl<'r> PreflightGrant<'r> {
 /// `-Allow-Headers` parsed as token lists (a parse failure is a network error); the method and
 /// every CORS-unsafe header name allowed, where `*` is a wildcard only without credentials and
 /// never covers `Authorization` unless the profile says so; and the max-age.
+///
+/// The same as [`parse_preflight_response`] followed by [`check_preflight_grant`].
 pub fn check_preflight_response<'r>(
     request: &Request<'_>,
     response: impl Into<ResponseHead<'r>>,
     profile: &Profile,
 ) -> Result<PreflightGrant<'r>, CorsError> {
-    let response = response.into();
+    let grant = parse_preflight_response(request, response, profile)?;
+    check_preflight_grant(request, &grant, profile)?;
+    Ok(grant)
+}
+
+/// The first half of [`check_preflight_response`]: the redirect, CORS and status checks
+/// (step 7's condition), the list parsing (steps 7.1–7.4) and the max-age (steps 7.8–7.10).
+///
+/// A grant from here says what the server allowed; whether that covers `request` is
+/// [`check_preflight_grant`]'s question. An engine that caches a preflight before asking it
+/// ([`CacheRules::store_before_validation`](crate::profile::CacheRules)) stores this.
+pub fn parse_preflight_response<'r>(
+    request: &Request<'_>,
+    response: impl Into<ResponseHead<'r>>,
+    profile: &Profile,
+) -> Result<PreflightGrant<'r>, CorsError> {
+    parse(request, response.into(), profile, true)
+}
+
+/// [`parse_preflight_response`] without the CORS check, for an engine that does not check a
+/// preflight from the page's own origin.
+pub(crate) fn parse_preflight_response_unchecked<'r>(
+    request: &Request<'_>,
+    response: ResponseHead<'r>,
+    profile: &Profile,
+) -> Result<PreflightGrant<'r>, CorsError> {
+    parse(request, response, profile, false)
+}
+
+fn parse<'r>(
+    request: &Request<'_>,
+    response: ResponseHead<'r>,
+    profile: &Profile,
+    check_cors: bool,
+) -> Result<PreflightGrant<'r>, CorsError> {
     let status = response.status;
+    let cors = |request| {
+        if check_cors {
+            cors_check(request, &response, Stage::Preflight, profile).map(|_| ())
+        } else {
+            Ok(())
+        }
+    };
     // A preflight is fetched with redirect mode "manual" semantics: a redirect is a failure.
     if is_redirect_status(status) && response.headers.contains_key(LOCATION) {
         return Err(CorsError::PreflightDisallowedRedirect {
@@ -178,7 +221,7 @@ pub fn check_preflight_response<'r>(
     };
     match profile.preflight_error_order {
         PreflightErrorOrder::CorsCheckFirst => {
-            cors_check(request, &response, Stage::Preflight, profile)?;
+            cors(request)?;
             if !is_ok_status(status) {
                 return Err(status_error);
             }
@@ -187,7 +230,7 @@ pub fn check_preflight_response<'r>(
             if !is_ok_status(status) {
                 return Err(status_error);
             }
-            cors_check(request, &response, Stage::Preflight, profile)?;
+            cors(request)?;
         }
     }
     let include = request.credentials_mode() == CredentialsMode::Include;
@@ -208,10 +251,29 @@ pub fn check_preflight_response<'r>(
         None => Methods::None,
     };
 
+    // Steps 7.8-7.10.
+    Ok(PreflightGrant {
+        methods,
+        header_names,
+        max_age: max_age(response.headers, &profile.max_age),
+        credentials: include,
+    })
+}
+
+/// The second half of [`check_preflight_response`]: whether `grant` allows `request`'s method
+/// (step 7.5) and its headers (steps 7.6–7.7).
+pub fn check_preflight_grant(
+    request: &Request<'_>,
+    grant: &PreflightGrant<'_>,
+    profile: &Profile,
+) -> Result<(), CorsError> {
+    let include = grant.credentials;
+    let methods = &grant.methods;
+    let header_names = &grant.header_names;
     // Step 7.5.
     let method = request.method();
     if !crate::method::is_cors_safelisted_method(method) {
-        let allowed = match &methods {
+        let allowed = match methods {
             Methods::None => false,
             Methods::RequestMethod(_) => true,
             Methods::Listed(l) => {
@@ -269,11 +331,5 @@ pub fn check_preflight_response<'r>(
         }
     }
 
-    // Steps 7.8-7.10.
-    Ok(PreflightGrant {
-        methods,
-        header_names,
-        max_age: max_age(response.headers, &profile.max_age),
-        credentials: include,
-    })
+    Ok(())
 }

@@ -105,6 +105,27 @@ impl RedirectMode {
     }
 }
 
+/// A request's cache mode: how it uses the HTTP cache (`RequestInit.cache`). The standard does
+/// not let it affect the CORS-preflight cache; some engines do
+/// ([`CacheRules::bypass_for_cache_modes`](crate::profile::CacheRules)).
+/// <https://fetch.spec.whatwg.org/#concept-request-cache-mode>
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum RequestCacheMode {
+    /// `default`.
+    #[default]
+    Default,
+    /// `no-store`.
+    NoStore,
+    /// `reload`.
+    Reload,
+    /// `no-cache`.
+    NoCache,
+    /// `force-cache`.
+    ForceCache,
+    /// `only-if-cached`.
+    OnlyIfCached,
+}
+
 /// A request's response tainting. <https://fetch.spec.whatwg.org/#concept-request-response-tainting>
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ResponseTainting {
@@ -137,6 +158,7 @@ pub struct Request<'a> {
     tainting: ResponseTainting,
     redirect_taint: RedirectTaint,
     redirect_count: u8,
+    cache_mode: RequestCacheMode,
 }
 
 impl<'a> Request<'a> {
@@ -184,6 +206,7 @@ impl<'a> Request<'a> {
             tainting: ResponseTainting::Basic,
             redirect_taint: RedirectTaint::SameOrigin,
             redirect_count: 0,
+            cache_mode: RequestCacheMode::Default,
         }
     }
 
@@ -240,6 +263,10 @@ impl<'a> Request<'a> {
             .unwrap_or(req.credentials);
         req.redirect = ext.get::<RedirectMode>().copied().unwrap_or(req.redirect);
         req.use_cors_preflight = ext.get::<UseCorsPreflight>().is_some_and(|p| p.0);
+        req.cache_mode = ext
+            .get::<RequestCacheMode>()
+            .copied()
+            .unwrap_or(req.cache_mode);
         Ok(req)
     }
 
@@ -283,6 +310,13 @@ impl<'a> Request<'a> {
     #[must_use]
     pub fn with_tainting(mut self, tainting: ResponseTainting) -> Self {
         self.tainting = tainting;
+        self
+    }
+
+    /// Sets the cache mode.
+    #[must_use]
+    pub fn with_cache_mode(mut self, mode: RequestCacheMode) -> Self {
+        self.cache_mode = mode;
         self
     }
 
@@ -347,6 +381,11 @@ impl<'a> Request<'a> {
     /// The redirect-taint.
     pub fn redirect_taint(&self) -> RedirectTaint {
         self.redirect_taint
+    }
+
+    /// The cache mode.
+    pub fn cache_mode(&self) -> RequestCacheMode {
+        self.cache_mode
     }
 
     /// How many redirects have been followed.

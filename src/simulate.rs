@@ -27,11 +27,19 @@
 //! assert_eq!(sim.sent.len(), 1);
 //! ```
 
+use std::borrow::Cow;
+use std::fmt;
+
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use url::Url;
+
 use crate::cache::PreflightCache;
+use crate::check::ResponseType;
 use crate::error::RequestError;
-use crate::machine::{Action, CorsFetch, Outcome, OutgoingKind};
+use crate::machine::{Action, CorsFetch, FetchResponse, Outcome, OutgoingKind};
+use crate::origin::Origin;
 use crate::profile::Profile;
-use crate::request::Request;
+use crate::request::{CredentialsMode, Mode, Request};
 use crate::time::Timestamp;
 
 /// A server under test: answers each request a browser sends.
@@ -69,6 +77,234 @@ pub struct Simulation {
     pub outcome: Outcome,
     /// Every exchange, in order.
     pub sent: Vec<Exchange>,
+}
+
+impl Simulation {
+    /// The response the page can read: `Some` when the fetch succeeded with a `basic` or
+    /// `cors` response, `None` for a network error or an opaque response.
+    pub fn readable(&self) -> Option<&FetchResponse> {
+        match &self.outcome {
+            Ok(r) if matches!(r.response_type, ResponseType::Basic | ResponseType::Cors) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The last response to the request itself (not a preflight), if one was sent.
+    pub fn final_response(&self) -> Option<&http::Response<()>> {
+        self.sent
+            .iter()
+            .rev()
+            .find(|e| e.kind == OutgoingKind::Request)
+            .map(|e| &e.response)
+    }
+}
+
+/// A request a page makes, owned and origin-free: what `fetch(url, init)` says. Its `Debug`
+/// and `Display` read like the JavaScript call, so a shrunk counterexample is readable.
+///
+/// ```
+/// use fetch_cors::simulate::PageRequest;
+/// use fetch_cors::CredentialsMode;
+///
+/// let req = PageRequest::new(http::Method::PUT, "https://api.example/items/1")
+///     .unwrap()
+///     .with_header("content-type", "application/json")
+///     .with_credentials(CredentialsMode::Include);
+/// assert_eq!(
+///     req.to_string(),
+///     r#"fetch("https://api.example/items/1", { method: "PUT", credentials: "include", headers: { "content-type": "application/json" } })"#
+/// );
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    /// The method, as the page wrote it (`fetch()` normalizes `get`, `post`, ... on use).
+    pub method: Method,
+    /// The URL fetched.
+    pub url: Url,
+    /// The headers the page set.
+    pub headers: HeaderMap,
+    /// The request mode (`cors` by default).
+    pub mode: Mode,
+    /// The credentials mode (`same-origin` by default).
+    pub credentials: CredentialsMode,
+}
+
+impl PageRequest {
+    /// `fetch(url, { method })` with the defaults: mode `cors`, credentials `same-origin`,
+    /// no headers.
+    pub fn new(method: Method, url: &str) -> Result<PageRequest, url::ParseError> {
+        Ok(PageRequest {
+            method,
+            url: Url::parse(url)?,
+            headers: HeaderMap::new(),
+            mode: Mode::Cors,
+            credentials: CredentialsMode::SameOrigin,
+        })
+    }
+
+    /// `fetch(url)`: a GET with the defaults.
+    pub fn get(url: &str) -> Result<PageRequest, url::ParseError> {
+        PageRequest::new(Method::GET, url)
+    }
+
+    /// Adds a header. An invalid name or value is ignored, as no page could send it.
+    #[must_use]
+    pub fn with_header(mut self, name: &str, value: &str) -> PageRequest {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            self.headers.append(n, v);
+        }
+        self
+    }
+
+    /// Sets the mode.
+    #[must_use]
+    pub fn with_mode(mut self, mode: Mode) -> PageRequest {
+        self.mode = mode;
+        self
+    }
+
+    /// Sets the credentials mode.
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: CredentialsMode) -> PageRequest {
+        self.credentials = credentials;
+        self
+    }
+
+    /// The request as the CORS algorithms see it, made by a page of `origin`.
+    pub fn view<'a>(&'a self, origin: &'a Origin) -> Result<Request<'a>, RequestError> {
+        Ok(Request::new(
+            &self.method,
+            Cow::Borrowed(&self.url),
+            &self.headers,
+            origin,
+        )?
+        .with_mode(self.mode)
+        .with_credentials(self.credentials))
+    }
+
+    /// Whether the browser would attach cookies when a page of `origin` sends this request to
+    /// its URL: credentials mode `include`, or `same-origin` for a same-origin URL.
+    pub fn sends_credentials(&self, origin: &Origin) -> bool {
+        match self.credentials {
+            CredentialsMode::Include => true,
+            CredentialsMode::SameOrigin => origin.same_origin_with_url(&self.url),
+            CredentialsMode::Omit => false,
+        }
+    }
+
+    /// The request as an `http::Request` whose extensions carry the mode and credentials mode,
+    /// ready for [`Request::from_http`] or [`simulate_http`]. It carries no `Origin` header:
+    /// the simulated browser adds it.
+    pub fn to_http(&self) -> Result<http::Request<()>, RequestError> {
+        let mut builder = http::Request::builder()
+            .method(self.method.clone())
+            .uri(self.url.as_str())
+            .extension(self.mode)
+            .extension(self.credentials);
+        if let Some(headers) = builder.headers_mut() {
+            headers.clone_from(&self.headers);
+        }
+        builder.body(()).map_err(|e| RequestError::InvalidUrl {
+            uri: self.url.to_string(),
+            reason: e.to_string(),
+        })
+    }
+}
+
+impl fmt::Display for PageRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "fetch({:?}", self.url.as_str())?;
+        let mut opts: Vec<String> = Vec::new();
+        if self.method != Method::GET {
+            opts.push(format!("method: {:?}", self.method.as_str()));
+        }
+        if self.mode != Mode::Cors {
+            opts.push(format!("mode: {:?}", self.mode.as_str()));
+        }
+        if self.credentials != CredentialsMode::SameOrigin {
+            opts.push(format!("credentials: {:?}", self.credentials.as_str()));
+        }
+        if !self.headers.is_empty() {
+            let headers: Vec<String> = self
+                .headers
+                .iter()
+                .map(|(n, v)| {
+                    format!(
+                        "{:?}: {:?}",
+                        n.as_str(),
+                        String::from_utf8_lossy(v.as_bytes())
+                    )
+                })
+                .collect();
+            opts.push(format!("headers: {{ {} }}", headers.join(", ")));
+        }
+        if !opts.is_empty() {
+            write!(f, ", {{ {} }}", opts.join(", "))?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl fmt::Debug for PageRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// [`simulate`] for a [`PageRequest`] made by a page of `origin`.
+pub fn simulate_page(
+    page: &PageRequest,
+    origin: &Origin,
+    profile: &Profile,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+    server: &mut impl Server,
+) -> Result<Simulation, RequestError> {
+    simulate(&page.view(origin)?, profile, cache, now, server)
+}
+
+/// [`simulate`] for an `http::Request` made by a page of `origin`: the request is read with
+/// [`Request::from_http`], so [`Mode`] and [`CredentialsMode`] values in its extensions
+/// override the `fetch()` defaults.
+///
+/// ```
+/// use fetch_cors::simulate::simulate_http;
+/// use fetch_cors::{CredentialsMode, Origin, PreflightCache, Profile, Timestamp};
+///
+/// let page = Origin::parse("https://app.example").unwrap();
+/// let request = http::Request::get("https://api.example/me")
+///     .extension(CredentialsMode::Include)
+///     .body(())
+///     .unwrap();
+/// // Allows the origin but not credentials: the credentialed read is blocked.
+/// let mut server = |_: &http::Request<()>| {
+///     http::Response::builder()
+///         .header("access-control-allow-origin", "https://app.example")
+///         .body(())
+///         .unwrap()
+/// };
+/// let mut cache = PreflightCache::new(&Profile::FIREFOX);
+/// let sim = simulate_http(&request, &page, &Profile::FIREFOX, &mut cache, Timestamp::ZERO, &mut server).unwrap();
+/// assert!(sim.readable().is_none());
+/// ```
+pub fn simulate_http(
+    request: &http::Request<()>,
+    origin: &Origin,
+    profile: &Profile,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+    server: &mut impl Server,
+) -> Result<Simulation, RequestError> {
+    simulate(
+        &Request::from_http(request, origin)?,
+        profile,
+        cache,
+        now,
+        server,
+    )
 }
 
 /// The most exchanges one simulated fetch may make: a preflight and a request for each of

@@ -129,10 +129,21 @@ fn preflight_error_order() {
 }
 
 #[test]
-fn extra_safelisted_response_headers() {
+fn expose_star_under_credentials() {
     let p = parts("GET", &[]);
-    let r = Request::from_parts(&p, &PAGE).unwrap();
-    let res = resp(200, &[PAGE_ACAO, ("accept", "x"), ("x-other", "y")]);
+    let r = Request::from_parts(&p, &PAGE)
+        .unwrap()
+        .with_credentials(fetch_cors::CredentialsMode::Include);
+    let res = resp(
+        200,
+        &[
+            PAGE_ACAO,
+            ("access-control-allow-credentials", "true"),
+            ("access-control-expose-headers", "*"),
+            ("accept", "x"),
+            ("x-other", "y"),
+        ],
+    );
     let names = |profile: &Profile| {
         check_response(&r, &res, profile)
             .unwrap()
@@ -140,9 +151,26 @@ fn extra_safelisted_response_headers() {
             .map(|n| n.to_string())
             .collect::<Vec<_>>()
     };
+    // `*` is literal with credentials; WebKit still lets Accept through.
     assert!(names(&Profile::WEBKIT).contains(&"accept".to_owned()));
     assert!(!names(&Profile::SPEC).contains(&"accept".to_owned()));
     assert!(!names(&Profile::WEBKIT).contains(&"x-other".to_owned()));
+    // Without `*` WebKit exposes nothing extra.
+    let plain = resp(
+        200,
+        &[
+            PAGE_ACAO,
+            ("access-control-allow-credentials", "true"),
+            ("accept", "x"),
+        ],
+    );
+    assert_eq!(
+        check_response(&r, &plain, &Profile::WEBKIT)
+            .unwrap()
+            .readable_names()
+            .count(),
+        0
+    );
 }
 
 #[test]
@@ -200,8 +228,13 @@ fn safelist_fields() {
         classify_request(&r, &Profile::SPEC),
         fetch_cors::Classification::CorsWithPreflight(_)
     ));
-    assert_eq!(
+    // WebKit compares `bytes` case-insensitively; Chromium, despite its source, does not.
+    assert!(matches!(
         classify_request(&r, &Profile::CHROMIUM),
+        fetch_cors::Classification::CorsWithPreflight(_)
+    ));
+    assert_eq!(
+        classify_request(&r, &Profile::WEBKIT),
         fetch_cors::Classification::Cors
     );
     let v = "a".repeat(120);
@@ -218,4 +251,60 @@ fn safelist_fields() {
         classify_request(&r, &no_total),
         fetch_cors::Classification::Cors
     );
+}
+
+fn acrh(profile: &Profile, headers: &[(&str, &str)]) -> Option<String> {
+    let p = parts("GET", headers);
+    let r = Request::from_parts(&p, &PAGE).unwrap();
+    let pre = fetch_cors::preflight_request(&r, profile).unwrap();
+    pre.headers()
+        .get("access-control-request-headers")
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+#[test]
+fn high_bytes_and_duplicates_and_repeats() {
+    // Firefox preflights bytes 0x80-0xFF in Accept; the standard does not.
+    let mut b = http::Request::builder()
+        .method("GET")
+        .uri("https://api.example/r");
+    b = b.header("accept", HeaderValue::from_bytes(b"text/\xe9").unwrap());
+    let p = b.body(()).unwrap().into_parts().0;
+    let r = Request::from_parts(&p, &PAGE).unwrap();
+    assert_eq!(
+        classify_request(&r, &Profile::SPEC),
+        fetch_cors::Classification::Cors
+    );
+    assert!(matches!(
+        classify_request(&r, &Profile::FIREFOX),
+        fetch_cors::Classification::CorsWithPreflight(_)
+    ));
+    // Firefox lists a name once per entry.
+    assert_eq!(
+        acrh(&Profile::SPEC, &[("x-a", "1"), ("x-a", "2")]).as_deref(),
+        Some("x-a")
+    );
+    assert_eq!(
+        acrh(&Profile::FIREFOX, &[("x-a", "1"), ("x-a", "2")]).as_deref(),
+        Some("x-a,x-a")
+    );
+    // Chromium and WebKit check a repeated header's combined value.
+    let hundred = "a".repeat(100);
+    let twice = [("accept", hundred.as_str()), ("accept", hundred.as_str())];
+    assert_eq!(acrh(&Profile::SPEC, &twice), None);
+    assert_eq!(acrh(&Profile::CHROMIUM, &twice).as_deref(), Some("accept"));
+    assert_eq!(acrh(&Profile::WEBKIT, &twice).as_deref(), Some("accept"));
+    // Chromium's width takes whole numbers only; dpr takes decimals.
+    assert_eq!(
+        acrh(&Profile::CHROMIUM, &[("width", "1.5"), ("dpr", "1.5")]).as_deref(),
+        Some("width")
+    );
+    // Firefox has no 1024-byte total rule.
+    let v = "a".repeat(120);
+    let many: Vec<(&str, &str)> = (0..9).map(|_| ("accept-language", v.as_str())).collect();
+    assert_eq!(
+        acrh(&Profile::SPEC, &many).as_deref(),
+        Some("accept-language")
+    );
+    assert_eq!(acrh(&Profile::FIREFOX, &many), None);
 }

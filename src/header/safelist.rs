@@ -57,7 +57,7 @@ const SPEC_RULES: SafelistRules = crate::Profile::SPEC.safelist;
 /// assert!(is_cors_safelisted_request_header(&CONTENT_TYPE, b"text/plain;charset=UTF-8", spec));
 /// assert!(!is_cors_safelisted_request_header(&CONTENT_TYPE, b"application/json", spec));
 /// assert!(!is_cors_safelisted_request_header(&RANGE, b"Bytes=0-1", spec));
-/// assert!(is_cors_safelisted_request_header(&RANGE, b"Bytes=0-1", &Profile::CHROMIUM.safelist));
+/// assert!(is_cors_safelisted_request_header(&RANGE, b"Bytes=0-1", &Profile::WEBKIT.safelist));
 /// ```
 pub fn is_cors_safelisted_request_header(
     name: &HeaderName,
@@ -68,19 +68,15 @@ pub fn is_cors_safelisted_request_header(
     if value.len() > SAFELISTED_VALUE_LIMIT {
         return false;
     }
+    // An engine that rejects bytes 0x80-0xFF treats them as CORS-unsafe bytes too.
+    let unsafe_byte =
+        |b: u8| is_cors_unsafe_request_header_byte(b) || (!rules.high_bytes_allowed && b >= 0x80);
     // Step 2; `HeaderName` is already lowercase.
     match name.as_str() {
-        "accept" => !value
-            .iter()
-            .copied()
-            .any(is_cors_unsafe_request_header_byte),
+        "accept" => !value.iter().copied().any(unsafe_byte),
         "accept-language" | "content-language" => value.iter().copied().all(is_language_value_byte),
         "content-type" => {
-            !value
-                .iter()
-                .copied()
-                .any(is_cors_unsafe_request_header_byte)
-                && essence_eq(value, &SAFELISTED_CONTENT_TYPES)
+            !value.iter().copied().any(unsafe_byte) && essence_eq(value, &SAFELISTED_CONTENT_TYPES)
         }
         "range" => matches!(
             range::parse(value, false, rules.range_value_case_insensitive),
@@ -107,6 +103,7 @@ fn extra_value_matches(rule: ExtraValueRule, value: &[u8]) -> bool {
             let digits = |part: &[u8]| !part.is_empty() && part.iter().all(u8::is_ascii_digit);
             integer.is_some_and(digits) && fraction.is_none_or(digits)
         }
+        ExtraValueRule::Integer => !value.is_empty() && value.iter().all(u8::is_ascii_digit),
         ExtraValueRule::OneOf(allowed) => allowed.iter().any(|a| a.as_bytes() == value),
         ExtraValueRule::Any => value.iter().all(|&b| (0x20..=0x7E).contains(&b)),
     }
@@ -150,11 +147,12 @@ pub fn cors_unsafe_request_header_names<'h>(
     let mut safelist_value_size: usize = 0;
     // Step 4, grouped by name: a name is unsafe as soon as one of its entries is.
     for name in headers.keys() {
-        let mut name_is_unsafe = false;
+        // How many entries of this name are unsafe (a name is unsafe once one entry is).
+        let mut unsafe_entries = 0usize;
         if rules.combine_repeated {
             match combined_value_is_safelisted(headers, name, rules) {
                 Some(len) => safelist_value_size = safelist_value_size.saturating_add(len),
-                None => name_is_unsafe = true,
+                None => unsafe_entries = 1,
             }
         } else {
             for value in headers.get_all(name) {
@@ -162,13 +160,17 @@ pub fn cors_unsafe_request_header_names<'h>(
                 if is_cors_safelisted_request_header(name, value, rules) {
                     safelist_value_size = safelist_value_size.saturating_add(value.len());
                 } else {
-                    name_is_unsafe = true;
+                    unsafe_entries += 1;
                 }
             }
         }
-        if name_is_unsafe {
-            unsafe_names.push(name);
-        }
+        // An engine that does not de-duplicate lists the name once per unsafe entry.
+        let times = if rules.deduplicate_unsafe_names {
+            unsafe_entries.min(1)
+        } else {
+            unsafe_entries
+        };
+        unsafe_names.extend(std::iter::repeat_n(name, times));
     }
     // Step 5: every header is either unsafe or potentially unsafe, so past the limit the
     // result is every name in the list.
@@ -179,7 +181,7 @@ pub fn cors_unsafe_request_header_names<'h>(
         unsafe_names.clear();
         unsafe_names.extend(headers.keys());
     }
-    // Step 6; `keys()` yields each name once, so there is nothing to de-duplicate.
+    // Step 6; `keys()` yields each name once, so the standard's list has no duplicates.
     unsafe_names.sort_unstable_by(|a, b| a.as_str().as_bytes().cmp(b.as_str().as_bytes()));
     unsafe_names
 }
@@ -529,20 +531,27 @@ mod tests {
         assert!(!safe("range", b"bytes = 0-1"));
         assert!(!safe("range", b"Bytes=0-1"));
         assert!(!safe("range", b"bytes=5-1"));
-        // Chromium lowercases the value first.
+        // WebKit compares the unit case-insensitively (recorded: safelist-range-Bytes);
+        // Chromium, despite its source's lowercasing, preflights it.
+        let webkit = &Profile::WEBKIT.safelist;
         assert!(is_cors_safelisted_request_header(
             &RANGE,
             b"Bytes=0-1",
-            CHROMIUM
+            webkit
         ));
         assert!(is_cors_safelisted_request_header(
             &RANGE,
             b"BYTES=0-",
-            CHROMIUM
+            webkit
         ));
         assert!(!is_cors_safelisted_request_header(
             &RANGE,
             b"Bytes=-1",
+            webkit
+        ));
+        assert!(!is_cors_safelisted_request_header(
+            &RANGE,
+            b"Bytes=0-1",
             CHROMIUM
         ));
     }

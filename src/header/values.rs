@@ -512,6 +512,8 @@ pub fn max_age(headers: &HeaderMap, rules: &MaxAgeRules) -> MaxAge {
     let parsed = match rules.parse {
         MaxAgeParse::Spec => value.single().and_then(parse_delta_seconds),
         MaxAgeParse::Chromium => parse_i64_chromium(value.bytes()).map(clamp_negative),
+        // An empty value reads as absent (recorded: cache-max-age-empty-bp).
+        MaxAgeParse::Firefox if value.is_empty() => None,
         MaxAgeParse::Firefox => return parse_firefox(value.bytes(), rules.cap),
         MaxAgeParse::WebKit => parse_i64_webkit(value.bytes()).map(clamp_negative),
     };
@@ -590,6 +592,7 @@ fn parse_firefox(bytes: impl Iterator<Item = u8>, cap: Option<u64>) -> MaxAge {
     if !any || seconds == 0 {
         return MaxAge::DoNotCache;
     }
+
     MaxAge::Seconds(seconds)
 }
 
@@ -934,7 +937,8 @@ mod tests {
             (&[b"1.5"], S(5), S(5), No, S(5)),
             (&[b"10, 20"], S(5), S(5), No, S(5)),
             (&[b"10", b"20"], S(5), S(5), No, S(5)),
-            (&[b""], S(5), S(5), No, S(5)),
+            // Firefox reads an empty value as absent (recorded: cache-max-age-empty-bp).
+            (&[b""], S(5), S(5), S(5), S(5)),
             (&[b"010"], S(10), S(10), S(10), S(10)),
             (&[b"86400"], S(86400), S(7200), S(86400), S(600)),
             (

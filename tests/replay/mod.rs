@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::num::NonZeroU64;
 
+use fetch_cors::header::mime::parse_mime_type;
 use fetch_cors::header::safelist::{
     is_forbidden_request_header, is_no_cors_safelisted_in,
     is_privileged_no_cors_request_header_name,
@@ -18,7 +19,7 @@ use fetch_cors::header::safelist::{
 use fetch_cors::header::values::{is_header_name, is_header_value, normalize_header_value};
 use fetch_cors::{
     Action, CorsFetch, CredentialsMode, Mode, OpaqueOrigin, Origin, OutgoingKind, PreflightCache,
-    Profile, RedirectMode, Request, Timestamp, method,
+    Profile, RedirectMode, Request, RequestCacheMode, Timestamp, method,
 };
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde::{Deserialize, Serialize};
@@ -196,7 +197,11 @@ fn letter_of(url: &Url) -> String {
         ("127.0.0.1", 8802) => "B".into(),
         ("localhost", 8802) => "Bp".into(),
         ("127.0.0.1", 8803) => "C".into(),
-        _ => format!("?{host}"),
+        // As the recorder spells an unknown Host header: host, and the port if not default.
+        _ => match url.port() {
+            Some(p) => format!("?{host}:{p}"),
+            None => format!("?{host}"),
+        },
     }
 }
 
@@ -239,10 +244,10 @@ struct Built {
     redirect: RedirectMode,
     use_cors_preflight: bool,
     xhr: bool,
+    cache_mode: RequestCacheMode,
 }
 
 fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
-    let _ = profile;
     let base = origin_base(&fetch.url_origin)
         .ok_or_else(|| Construct::Unsupported(format!("origin letter {}", fetch.url_origin)))?;
     let xhr = fetch.api.as_deref() == Some("xhr");
@@ -356,6 +361,24 @@ fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
 
     let mut use_cors_preflight = false;
     let has_body = fetch.body.is_some() && method != Method::GET && method != Method::HEAD;
+    if xhr && has_body && profile.script.xhr_charset_rewritten_before_cors {
+        // XMLHttpRequest.send() sets a Content-Type charset parameter to UTF-8.
+        if let Some(mut mime) = headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| parse_mime_type(v.as_bytes()))
+        {
+            if let Some(p) = mime
+                .parameters
+                .iter_mut()
+                .find(|(n, v)| n == "charset" && !v.eq_ignore_ascii_case("UTF-8"))
+            {
+                p.1 = "UTF-8".into();
+                if let Ok(v) = HeaderValue::from_bytes(&mime.to_bytes()) {
+                    headers.insert(http::header::CONTENT_TYPE, v);
+                }
+            }
+        }
+    }
     if let Some(_body) = &fetch.body {
         if !xhr && (method == Method::GET || method == Method::HEAD) {
             return Err(Construct::Threw("GET/HEAD with a body".into()));
@@ -367,9 +390,21 @@ fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
             );
         }
     }
-    if xhr && fetch.xhr_upload_listener == Some(true) && has_body {
+    if xhr
+        && fetch.xhr_upload_listener == Some(true)
+        && (has_body || !profile.script.xhr_upload_listener_needs_body)
+    {
         use_cors_preflight = true;
     }
+    let cache_mode = match fetch.cache.as_deref() {
+        None | Some("default") => RequestCacheMode::Default,
+        Some("no-store") => RequestCacheMode::NoStore,
+        Some("reload") => RequestCacheMode::Reload,
+        Some("no-cache") => RequestCacheMode::NoCache,
+        Some("force-cache") => RequestCacheMode::ForceCache,
+        Some("only-if-cached") => RequestCacheMode::OnlyIfCached,
+        Some(other) => return Err(Construct::Unsupported(format!("cache mode {other}"))),
+    };
     Ok(Built {
         method,
         url,
@@ -379,6 +414,7 @@ fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
         redirect,
         use_cors_preflight,
         xhr,
+        cache_mode,
     })
 }
 
@@ -570,7 +606,8 @@ fn predict_step(
             .with_mode(built.mode)
             .with_credentials(built.credentials)
             .with_redirect(built.redirect)
-            .with_use_cors_preflight(built.use_cors_preflight),
+            .with_use_cors_preflight(built.use_cors_preflight)
+            .with_cache_mode(built.cache_mode),
         Err(e) => {
             return PredictedStep {
                 step: i,

@@ -1,0 +1,281 @@
+//! The rule types a [`Profile`](super::Profile) is made of, one per area of divergence.
+
+use crate::request::RequestCacheMode;
+
+#[allow(unused_imports)] // for rustdoc links
+use super::Profile;
+
+/// Redirect handling that differs between engines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RedirectRules {
+    /// Whether a fetch that began with credentials (a same-origin first hop under credentials
+    /// mode `same-origin`) CORS-checks later cross-origin redirect responses as credentialed,
+    /// until a preflight resets it, so such redirects need
+    /// `Access-Control-Allow-Credentials: true` (WebKit; `redirect-pattern-a-b-c-spec-acao`
+    /// fails, `redirect-pattern-a-b-c-put-spec` gets past B). The standard checks with the
+    /// request's credentials mode.
+    pub check_redirects_with_initial_credentials: bool,
+    /// Whether a `Location` with a username or password fails in every mode, same-origin hops
+    /// included (Chromium; `redirect-userinfo-a-a`). The standard rejects it only for CORS.
+    pub reject_credentials_in_location: bool,
+    /// What an empty `Location` value does.
+    pub empty_location: EmptyLocation,
+    /// Whether several `Location` headers are joined into one value and followed
+    /// (WebKitGTK, `redirect-location-two-headers`) rather than failing.
+    pub join_multiple_locations: bool,
+    /// Whether a redirect status without `Location` under redirect mode `error` is returned
+    /// as a response (Chromium, WebKit) rather than being a network error (the standard,
+    /// Firefox; `redirect-error-no-location`).
+    pub error_mode_needs_location: bool,
+    /// Whether, after a redirect, a preflight is sent at the new URL whenever an earlier hop
+    /// was preflighted or the page's own headers included a CORS-unsafe one, even if the
+    /// redirect made the request simple (Firefox, WebKit; `redirect-rewrite-put-303`,
+    /// `redirect-a-post-json-303-b`, but not `redirect-303-a-b-put`). The standard decides
+    /// afresh from the redirected request.
+    pub preflight_again_after_redirect: bool,
+    /// Whether that preflight lists the original request's unsafe header names, even those the
+    /// redirect removed (WebKit; `redirect-authorization-a-b`).
+    pub preflight_lists_original_headers: bool,
+    /// Whether a preflight after a tainting redirect carries the page's origin instead of
+    /// `null` (Firefox; `redirect-307-b-c-put`). The request itself still carries `null`.
+    pub preflight_origin_untainted: bool,
+    /// Which origin a preflight response after a tainting redirect is CORS-checked against.
+    pub tainted_preflight_checked_against: TaintedPreflightCheck,
+    /// Whether a preflight response from the page's own origin is not CORS-checked at all
+    /// (Firefox; `redirect-pattern-a-b-a-put-spec` passes with `null` from A).
+    pub preflight_to_own_origin_unchecked: bool,
+}
+
+/// Which origin a preflight response after a tainting redirect must name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TaintedPreflightCheck {
+    /// The serialized request origin, `null` (the standard, Chromium).
+    Null,
+    /// The page's origin (Firefox; `redirect-pattern-a-b-c-put-spec` fails when C answers
+    /// `null`).
+    PageOrigin,
+    /// The page's origin when the fetch started at the page's own origin, `null` otherwise
+    /// (WebKit: `redirect-pattern-a-b-c-put-spec` fails with `null` from C, while
+    /// `redirect-pattern-b-bp-put-spec` passes with `null` from Bp).
+    PageOriginIfStartedSameOrigin,
+}
+
+/// What an empty `Location` header value does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EmptyLocation {
+    /// It parses to the current URL, which is fetched again, until the redirect limit (the
+    /// standard, Firefox).
+    FollowToSameUrl,
+    /// It is ignored: the redirect response is returned (Chromium).
+    NotARedirect,
+    /// It is a network error (WebKit).
+    NetworkError,
+}
+
+/// What a page-facing API does to a request before CORS sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ScriptRules {
+    /// Whether an `XMLHttpRequest` upload listener forces a preflight only when there is a
+    /// body (Chromium; `method-xhr-get-upload-listener`). The XHR standard sets the flag for
+    /// any request with an upload listener.
+    pub xhr_upload_listener_needs_body: bool,
+    /// Whether `XMLHttpRequest.send()` rewrites a `Content-Type` charset parameter to `UTF-8`
+    /// before the CORS decision, as the XHR standard says (WebKit; `random-105-xhr-put-cached`).
+    pub xhr_charset_rewritten_before_cors: bool,
+}
+
+/// How an engine's CORS-preflight cache is organised.
+///
+/// The standard's cache is a list of per-method and per-header entries, each with its own
+/// expiry; it may drop entries early, so every bound here is conformant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CacheRules {
+    /// The most (partition key, origin, URL[, credentials]) slots kept at once.
+    pub capacity: usize,
+    /// The most method and header-name items kept in one slot; a preflight response that
+    /// allows more has the rest dropped (they will simply be preflighted again).
+    pub max_items_per_slot: usize,
+    /// What goes when the cache is full.
+    pub eviction: Eviction,
+    /// How a new preflight result combines with what is cached for the same URL.
+    pub shape: CacheShape,
+    /// Whether the credentials mode is part of the key (Firefox), so that a credentialed
+    /// result never serves an uncredentialed request. The standard lets it.
+    pub credentials_in_key: bool,
+    /// URLs this long or longer are never cached (Chromium: 1024).
+    pub max_url_len: Option<usize>,
+    /// Whether a cached result is reused for a URL whose host is an IP address. Firefox
+    /// drops a cached entry when the host's DNS-cache record is newer than the entry, and an
+    /// IP-literal host gets a fresh record on every request, so it never reuses one (recorded:
+    /// `smoke-cache-max-age-60` on 127.0.0.1 preflights twice, the same on localhost once).
+    pub reuse_for_ip_hosts: bool,
+    /// Whether a cached result is reused for a request from an opaque origin (Chromium does
+    /// not; `cache-context-opaque-twice-bp`).
+    pub reuse_for_opaque_origins: bool,
+    /// Whether cached `*` method and header entries are reused (Firefox does not;
+    /// `cache-methods-acam-star-bp`).
+    pub wildcard_entries_reused: bool,
+    /// Whether a cached `*` header entry covers `Authorization` (WebKit;
+    /// `cache-headers-star-authorization-bp`). Distinct from the preflight check's
+    /// [`Profile::authorization_covered_by_wildcard`]: Chromium lets a fresh `*` cover it but
+    /// not a cached one.
+    pub wildcard_covers_authorization: bool,
+    /// The methods exempt from the cached method check. The standard exempts the three
+    /// CORS-safelisted methods; Firefox only `GET` and `POST`
+    /// (`cache-methods-get-header-then-head-bp`).
+    pub lookup_exempt_methods: &'static [&'static str],
+    /// Whether the entries for a URL are cleared when the actual response fails its CORS check
+    /// (the standard, Firefox). Chromium and WebKit keep them
+    /// (`cache-clear-after-actual-fail-bp`).
+    pub clear_on_actual_failure: bool,
+    /// Whether a preflight response that passes the CORS check and the status check is stored
+    /// before the method and header checks, so even a rejected preflight is cached (WebKit;
+    /// `cache-failed-method-not-cached-bp`).
+    pub store_before_validation: bool,
+    /// Request cache modes under which the preflight cache is not consulted (Chromium:
+    /// `reload`, `no-store`, `no-cache`; Firefox: `reload`, `no-store`). The standard
+    /// ignores the cache mode here.
+    pub bypass_for_cache_modes: &'static [RequestCacheMode],
+}
+
+/// What a full preflight cache evicts to make room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Eviction {
+    /// The least recently used slot.
+    LeastRecentlyUsed,
+    /// Every fully expired slot, then the least recently used one if that freed nothing
+    /// (Firefox).
+    ExpiredThenLeastRecentlyUsed,
+    /// A batch of this many slots, least recently stored first. Chromium purges ten
+    /// contiguous entries from a random position; a sans-IO crate has no randomness, so the
+    /// batch is taken from the old end.
+    OldestBatch(usize),
+}
+
+/// How the items of a successful preflight are merged into the cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CacheShape {
+    /// The standard: one entry per method and header name, each refreshed or added on its
+    /// own, none removed for being absent from a newer response.
+    PerItem,
+    /// One result per URL, replaced whole by each new preflight, with one expiry
+    /// (Chromium, WebKit).
+    ReplacePerUrl,
+}
+/// The order in which a preflight response's checks are reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PreflightErrorOrder {
+    /// The CORS check, then the status (Chromium, Firefox; the standard's sentence order).
+    CorsCheckFirst,
+    /// The status, then the CORS check (WebKit).
+    StatusFirst,
+}
+
+/// Request-header safelisting rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SafelistRules {
+    /// Header names, beyond the standard's five, that are safelisted when their value is well
+    /// formed. Lowercase.
+    pub extra_request_headers: &'static [ExtraSafelistedHeader],
+    /// Whether the value of `Range` is ASCII-lowercased before the simple-range test, so that
+    /// `Bytes=0-1` passes. The standard compares `bytes` case-sensitively.
+    pub range_value_case_insensitive: bool,
+    /// The limit on the summed value length of safelisted headers, past which all of them
+    /// become CORS-unsafe. `Some(1024)` in the standard; `None` where an engine has no such rule.
+    pub total_value_limit: Option<usize>,
+    /// Whether repeated request headers of one name are checked as their combined value
+    /// (`a, b`) rather than entry by entry as the standard's header list does.
+    pub combine_repeated: bool,
+    /// Whether bytes 0x80-0xFF may appear in `Accept` values and `Content-Type` parameters
+    /// (the standard; Firefox sends a preflight for them, `safelist-accept-high-e9`).
+    pub high_bytes_allowed: bool,
+    /// Whether `Access-Control-Request-Headers` lists each name once (the standard; Firefox
+    /// repeats a name set twice, `acrh-duplicate-name`).
+    pub deduplicate_unsafe_names: bool,
+}
+
+/// An engine-specific safelisted request header and the rule its value must meet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExtraSafelistedHeader {
+    /// Lowercase header name.
+    pub name: &'static str,
+    /// The value grammar.
+    pub value: ExtraValueRule,
+}
+
+/// Value grammars for [`ExtraSafelistedHeader`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExtraValueRule {
+    /// A non-negative decimal number, digits with at most one `.` (client hints such as `dpr`).
+    Number,
+    /// A non-negative whole number (`width`, `viewport-width`).
+    Integer,
+    /// One of the listed ASCII tokens, compared case-sensitively.
+    OneOf(&'static [&'static str]),
+    /// Any value made of visible ASCII and spaces.
+    Any,
+}
+
+/// How the request method is matched against `Access-Control-Allow-Methods` items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MethodMatch {
+    /// Byte-for-byte, as the standard says: `patch` is not allowed by `PATCH`.
+    Exact,
+    /// The request method is ASCII-uppercased first (Chromium before crbug 1228178).
+    UppercaseRequestMethod,
+}
+
+/// Which error a response with several `Access-Control-Allow-Origin` values gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MultipleAllowOrigin {
+    /// The standard: the combined value simply does not match ([`CorsError::AllowOriginMismatch`](crate::CorsError::AllowOriginMismatch)).
+    Mismatch,
+    /// A combined value containing a comma or a space is "multiple values" (Chromium).
+    CommaOrSpace,
+    /// More than one header line is "multiple" (Firefox); `a, b` on one line is a mismatch.
+    HeaderLines,
+    /// A combined value containing a comma is "multiple" (WebKit).
+    Comma,
+}
+
+/// `Access-Control-Max-Age` handling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MaxAgeRules {
+    /// Seconds used when the header is absent (5 in the standard and every engine).
+    pub default: u64,
+    /// Upper limit in seconds, or `None` for no limit (the standard leaves it to the UA).
+    pub cap: Option<u64>,
+    /// What happens to a value that is not a plain `delta-seconds`.
+    pub parse: MaxAgeParse,
+}
+
+/// Parsers for `Access-Control-Max-Age`. Each is described by what it does with odd values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MaxAgeParse {
+    /// The standard: one `delta-seconds` (digits only); anything else, including a repeated
+    /// header, is a failure and the default applies. Values past `u64` saturate before the cap.
+    Spec,
+    /// Chromium: a signed 64-bit integer with an optional sign; invalid or overflowing values
+    /// use the default; negative values mean "already expired" (0).
+    Chromium,
+    /// Firefox: digits only, saturating at the cap; any other byte, or 0, means "do not cache";
+    /// an empty value counts as absent.
+    Firefox,
+    /// WebKit: leading whitespace and a sign accepted; invalid or overflowing values use the
+    /// default; negative values are stored already expired.
+    WebKit,
+}
