@@ -135,7 +135,8 @@ pub struct FetchResponse {
     pub response_type: ResponseType,
     /// `Response.status`: 0 for opaque and opaque-redirect responses.
     pub status: u16,
-    /// `Response.url`: the final URL, or `None` for an opaque response.
+    /// The response's URL: the last URL of the fetch (fragment included; `Response.url`
+    /// serializes it without the fragment), or `None` for an opaque response.
     pub url: Option<Url>,
     /// `Response.redirected`.
     pub redirected: bool,
@@ -790,8 +791,8 @@ impl CorsFetch {
         Ok(())
     }
 
-    /// HTTP-redirect fetch steps 3-19. On success the URL list has grown by one and main
-    /// fetch must run again.
+    /// HTTP-redirect fetch steps 3-18 (step 19, the referrer policy, is not modelled). On
+    /// success the URL list has grown by one and main fetch must run again.
     fn http_redirect_fetch(
         &mut self,
         response: &ResponseHead<'_>,

@@ -30,7 +30,7 @@ pub fn parse_single_range_header_value(
 
 /// [`parse_single_range_header_value`], optionally matching `bytes` ASCII-case-insensitively.
 ///
-/// Lowercasing the whole value first (as Chromium does) only changes the outcome through
+/// Lowercasing the whole value first (as WebKit does) only changes the outcome through
 /// `bytes`, because every other accepted byte is a digit or punctuation; so this matches the
 /// prefix without case instead of copying the value.
 pub(crate) fn parse(

@@ -105,14 +105,16 @@ pub struct CacheRules {
     /// How a new preflight result combines with what is cached for the same URL.
     pub shape: CacheShape,
     /// Whether the credentials mode is part of the key (Firefox), so that a credentialed
-    /// result never serves an uncredentialed request. The standard lets it.
+    /// result never serves an uncredentialed request (`cache-cred-include-then-same-origin-bp`).
+    /// The standard lets it.
     pub credentials_in_key: bool,
     /// URLs this long or longer are never cached (Chromium: 1024).
     pub max_url_len: Option<usize>,
     /// Whether a cached result is reused for a URL whose host is an IP address. Firefox
     /// drops a cached entry when the host's DNS-cache record is newer than the entry, and an
-    /// IP-literal host gets a fresh record on every request, so it never reuses one (recorded:
-    /// `smoke-cache-max-age-60` on 127.0.0.1 preflights twice, the same on localhost once).
+    /// IP-literal host gets a fresh record on nearly every request: the `-b` (127.0.0.1) twins
+    /// of the cache scenarios re-preflight in most Firefox runs and are listed in
+    /// `unstable-firefox.txt`, while the `-bp` (localhost) ones reuse the entry every time.
     pub reuse_for_ip_hosts: bool,
     /// Whether a cached result is reused for a request from an opaque origin (Chromium does
     /// not; `cache-context-opaque-twice-bp`).
@@ -139,7 +141,7 @@ pub struct CacheRules {
     pub store_before_validation: bool,
     /// Request cache modes under which the preflight cache is not consulted (Chromium:
     /// `reload`, `no-store`, `no-cache`; Firefox: `reload`, `no-store`). The standard
-    /// ignores the cache mode here.
+    /// ignores the cache mode here (`cache-cache-mode-reload-bp`).
     pub bypass_for_cache_modes: &'static [RequestCacheMode],
 }
 
@@ -166,7 +168,7 @@ pub enum CacheShape {
     /// own, none removed for being absent from a newer response.
     PerItem,
     /// One result per URL, replaced whole by each new preflight, with one expiry
-    /// (Chromium, WebKit).
+    /// (Chromium, WebKit; `cache-methods-merge-bp`).
     ReplacePerUrl,
 }
 /// The order in which a preflight response's checks are reported.
@@ -187,13 +189,16 @@ pub struct SafelistRules {
     /// formed. Lowercase.
     pub extra_request_headers: &'static [ExtraSafelistedHeader],
     /// Whether the value of `Range` is ASCII-lowercased before the simple-range test, so that
-    /// `Bytes=0-1` passes. The standard compares `bytes` case-sensitively.
+    /// `Bytes=0-1` passes (WebKit; `safelist-range-Bytes`). The standard compares `bytes`
+    /// case-sensitively.
     pub range_value_case_insensitive: bool,
     /// The limit on the summed value length of safelisted headers, past which all of them
-    /// become CORS-unsafe. `Some(1024)` in the standard; `None` where an engine has no such rule.
+    /// become CORS-unsafe. `Some(1024)` in the standard; `None` where an engine has no such rule
+    /// (Firefox; `safelist-total-1025`).
     pub total_value_limit: Option<usize>,
     /// Whether repeated request headers of one name are checked as their combined value
-    /// (`a, b`) rather than entry by entry as the standard's header list does.
+    /// (`a, b`) rather than entry by entry as the standard's header list does (Chromium,
+    /// WebKit; `safelist-accept-twice-100`).
     pub combine_repeated: bool,
     /// Whether bytes 0x80-0xFF may appear in `Accept` values and `Content-Type` parameters
     /// (the standard; Firefox sends a preflight for them, `safelist-accept-high-e9`).
