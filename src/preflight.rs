@@ -238,11 +238,11 @@ fn parse<'r>(
     // Steps 7.1-7.3.
     let listed = extract_header_list_values(response.headers, &ACCESS_CONTROL_ALLOW_METHODS)
         .map_err(|e| CorsError::InvalidAllowMethods {
-            value: e.to_string(),
+            value: String::from_utf8_lossy(e.element()).into_owned(),
         })?;
     let header_names = extract_header_list_values(response.headers, &ACCESS_CONTROL_ALLOW_HEADERS)
         .map_err(|e| CorsError::InvalidAllowHeaders {
-            value: e.to_string(),
+            value: String::from_utf8_lossy(e.element()).into_owned(),
         })?;
     // Step 7.4.
     let methods = match listed {

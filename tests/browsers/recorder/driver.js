@@ -91,6 +91,8 @@ async function main() {
       if (job.sleep_before_ms) await sleep(job.sleep_before_ms);
       const begun = await ctl("begin?item=" + job.item, {});
       if (!begun.ok) continue;
+      // record.py --console: console lines after this marker belong to this step.
+      if (job.console_marker) console.log(job.console_marker);
       page = opaque ? await runInFrame(job) : await runStep(job.fetch, job.timeout_ms);
     } catch (e) {
       page = emptyPage("", job.fetch.api === "xhr" ? "xhr" : "fetch");

@@ -12,11 +12,15 @@ be installed with apt-get. See tests/browsers/README.md.
 
     python3 tests/browsers/recorder/record.py --all
     python3 tests/browsers/recorder/record.py --browser firefox --file tests/browsers/scenarios/smoke.jsonl --repeat 3
+    # console messages per step (tests/browsers/console/README.md)
+    python3 tests/browsers/recorder/record.py --file tests/browsers/console/scenarios.jsonl \
+        --out-dir /tmp/obs --console
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import glob
 import json
 import os
@@ -25,6 +29,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -118,6 +123,7 @@ class RunState:
         self.stray: list[dict] = []
         self.page_logs: list[str] = []
         self.restarts: dict[int, int] = {}
+        self.browser_logs: list[bytes] = []  # --console: each launch's log, in launch order
 
     # --- helpers, call with cond held
     def finished(self) -> bool:
@@ -186,6 +192,12 @@ def recorder_error_page(f: dict, reason: str) -> dict:
 
 STATE: RunState | None = None
 VERBOSE = False
+# --console: the page logs a step marker before each step, the browsers print console
+# messages to their log, and the error/warning lines between markers are written per step.
+CONSOLE = False
+CONSOLE_DIR = BROWSERS_DIR / "console"
+CONSOLE_MARKER = "FETCH-CORS-STEP"
+CONSOLE_RUNS: dict[str, list[dict[tuple[str, int], list[str]]]] = {}  # browser -> per run
 
 
 # --------------------------------------------------------------------------
@@ -461,6 +473,8 @@ class Handler(BaseHTTPRequestHandler):
                         "sleep_before_ms": sleep_ms,
                         "timeout_ms": st.step_timeout_ms,
                     }
+                    if CONSOLE:
+                        reply["console_marker"] = f"{CONSOLE_MARKER} {st.scenarios[si]['id']} {k}"
                     st.touch(sleep_ms / 1000.0 + 30)
             elif name == "begin":
                 idx = int((query.get("item") or ["-1"])[0])
@@ -724,9 +738,19 @@ FIREFOX_PREFS = {
 }
 
 
+# --console only. The page's console API calls on stdout (the step markers, for reading the
+# log by hand; CORS errors are not console API calls and never show up there), and no
+# "recommended preferences" from the remote agent that --console starts for WebDriver BiDi.
+FIREFOX_CONSOLE_PREFS = {
+    "devtools.console.stdout.content": True,
+    "remote.prefs.recommended": False,
+}
+
+
 def firefox_user_js() -> str:
     lines = ["// written by tests/browsers/recorder/record.py"]
-    for k, v in FIREFOX_PREFS.items():
+    prefs = dict(FIREFOX_PREFS, **FIREFOX_CONSOLE_PREFS) if CONSOLE else FIREFOX_PREFS
+    for k, v in prefs.items():
         lines.append(f"user_pref({json.dumps(k)}, {json.dumps(v)});")
     return "\n".join(lines) + "\n"
 
@@ -796,6 +820,9 @@ class Chromium(Browser):
             f"--user-data-dir={tmp}/profile",
             url,
         ]
+        if CONSOLE:
+            # console messages go to stderr as '[pid:tid:time:INFO:CONSOLE:0] "text", source: url (0)'
+            argv[-1:-1] = ["--enable-logging=stderr", "--v=0"]
         return argv, dict(os.environ)
 
 
@@ -817,7 +844,138 @@ class Firefox(Browser):
         # MOZ_REMOTE_SETTINGS_DEVTOOLS lets services.settings.server take effect in release builds.
         env = dict(os.environ, MOZ_CRASHREPORTER_DISABLE="1", MOZ_REMOTE_SETTINGS_DEVTOOLS="1", HOME=tmp)
         argv = ["firefox-esr", "--headless", "--no-remote", "--profile", profile, url]
+        if CONSOLE:
+            # CORS errors are nsIScriptErrors, which release builds print nowhere; WebDriver
+            # BiDi's log.entryAdded carries them. Start on about:blank, and let
+            # console_attach() subscribe before it opens the page.
+            argv[-1:] = ["--remote-debugging-port=0", "about:blank"]
         return argv, env
+
+    def console_attach(self, proc: subprocess.Popen, tmp: str, url: str, deadline: float) -> None:
+        """--console: subscribe to log.entryAdded over WebDriver BiDi, open `url`, and write
+        every entry to <tmp>/bidi.log as "BIDI <type> <level> <json text>"."""
+        info = os.path.join(tmp, "profile", "WebDriverBiDiServer.json")
+        out = open(os.path.join(tmp, "bidi.log"), "w", encoding="utf-8")
+
+        def run():
+            try:
+                while not os.path.exists(info) and proc.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                time.sleep(0.2)
+                with open(info, encoding="utf-8") as fh:
+                    where = json.load(fh)
+                ws = WebSocket(where["ws_host"], int(where["ws_port"]), "/session")
+                ws.call("session.new", {"capabilities": {}})
+                ws.call("session.subscribe", {"events": ["log.entryAdded"]})
+                tree = ws.call("browsingContext.getTree", {})
+                context = tree["contexts"][0]["context"]
+                ws.call("browsingContext.navigate", {"context": context, "url": url, "wait": "none"})
+                while True:
+                    msg = ws.receive()
+                    if msg is None:
+                        break
+                    if msg.get("method") == "log.entryAdded":
+                        p = msg.get("params") or {}
+                        out.write(f"BIDI {p.get('type')} {p.get('level')} {json.dumps(p.get('text'), ensure_ascii=False)}\n")
+                        out.flush()
+            except Exception as e:  # noqa: BLE001 - the browser going away ends this thread
+                if proc.poll() is None:
+                    log(f"firefox: WebDriver BiDi console capture failed: {e!r}")
+            finally:
+                out.close()
+
+        threading.Thread(target=run, daemon=True).start()
+
+
+class WebSocket:
+    """A minimal WebSocket client (RFC 6455, text frames, no extensions) for WebDriver BiDi."""
+
+    def __init__(self, host: str, port: int, path: str):
+        self.sock = socket.create_connection((host, port), timeout=30)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(
+            (
+                f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise ConnectionError("WebSocket handshake: connection closed")
+            head += chunk
+        head, self.buf = head.split(b"\r\n\r\n", 1)
+        if b" 101 " not in head.split(b"\r\n", 1)[0]:
+            raise ConnectionError("WebSocket handshake: " + head.split(b"\r\n", 1)[0].decode("latin-1"))
+        self.sock.settimeout(None)
+        self.next_id = 0
+        self.pending: list[dict] = []
+
+    def _read(self, n: int) -> bytes:
+        while len(self.buf) < n:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError
+            self.buf += chunk
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+    def send(self, obj: dict) -> None:
+        data = json.dumps(obj).encode()
+        header = bytes([0x81])
+        if len(data) < 126:
+            header += bytes([0x80 | len(data)])
+        elif len(data) < 1 << 16:
+            header += bytes([0x80 | 126]) + struct.pack(">H", len(data))
+        else:
+            header += bytes([0x80 | 127]) + struct.pack(">Q", len(data))
+        mask = os.urandom(4)
+        self.sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+    def receive(self) -> dict | None:
+        """The next JSON message, or None when the connection closes."""
+        if self.pending:
+            return self.pending.pop(0)
+        message = b""
+        try:
+            while True:
+                b0, b1 = self._read(2)
+                n = b1 & 0x7F
+                if n == 126:
+                    n = struct.unpack(">H", self._read(2))[0]
+                elif n == 127:
+                    n = struct.unpack(">Q", self._read(8))[0]
+                payload = self._read(n)
+                opcode = b0 & 0x0F
+                if opcode == 8:
+                    return None
+                if opcode == 9:  # ping: answer with a masked pong
+                    mask = os.urandom(4)
+                    self.sock.sendall(bytes([0x8A, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+                    continue
+                if opcode in (0, 1, 2):
+                    message += payload
+                    if b0 & 0x80:
+                        return json.loads(message.decode("utf-8"))
+        except (EOFError, OSError):
+            return None
+
+    def call(self, method: str, params: dict) -> dict:
+        self.next_id += 1
+        my_id = self.next_id
+        self.send({"id": my_id, "method": method, "params": params})
+        held = []
+        while True:
+            msg = self.receive()
+            if msg is None:
+                raise ConnectionError(f"{method}: connection closed")
+            if msg.get("id") == my_id:
+                self.pending = held + self.pending
+                if msg.get("type") == "error":
+                    raise RuntimeError(f"{method}: {msg.get('error')}: {msg.get('message')}")
+                return msg.get("result") or {}
+            held.append(msg)
 
 
 class WebKit(Browser):
@@ -967,6 +1125,8 @@ def run_once(browser: Browser, scenarios: list[dict], order: list[int], args, la
         proc = subprocess.Popen(
             argv, env=env, stdin=subprocess.DEVNULL, stdout=logfh, stderr=subprocess.STDOUT, start_new_session=True
         )
+        if CONSOLE and hasattr(browser, "console_attach"):
+            browser.console_attach(proc, tmp, PAGE_URL, time.monotonic() + args.startup_timeout)
         why = None
         with state.cond:
             while True:
@@ -1006,8 +1166,20 @@ def run_once(browser: Browser, scenarios: list[dict], order: list[int], args, la
                     # the same step keeps failing before it begins
                     state.abort_current(f"{browser.name}: {why} before this step")
             user_agent = state.user_agent or user_agent
+        if CONSOLE and why is None:
+            # the last step's console messages may still be on their way to the log
+            time.sleep(1.0)
         stop_process(proc)
         logfh.close()
+        if CONSOLE:
+            data = b""
+            for path in (logpath, os.path.join(tmp, "bidi.log")):
+                try:
+                    with open(path, "rb") as fh:
+                        data += fh.read()
+                except OSError:
+                    pass
+            state.browser_logs.append(data)
         if why is not None:
             tail = ""
             try:
@@ -1021,6 +1193,8 @@ def run_once(browser: Browser, scenarios: list[dict], order: list[int], args, la
         else:
             log(f"kept {tmp}")
     STATE = None
+    if CONSOLE:
+        CONSOLE_RUNS.setdefault(browser.name, []).append(console_lines(browser.name, state))
     log(
         f"{browser.name} {label}: {len(state.items)} steps in {time.monotonic() - started:.1f}s, "
         f"{launches} launch(es), {len(state.stray)} unattributed request(s)"
@@ -1205,8 +1379,104 @@ def write_outputs(name: str, scenarios: list[dict], obs: dict[int, dict], unstab
     upath.write_text(header + "".join(line + "\n" for line in lines), encoding="utf-8")
 
 
+# --------------------------------------------------------------------------
+# --console: console lines per step
+
+# Chromium (--enable-logging=stderr): "[pid:tid:MMDD/HHMMSS.us:INFO:CONSOLE:0] "text", source: url (0)".
+# Every console message is logged at INFO whatever its level, so all of them are kept (the page
+# itself logs nothing but the step markers). The "[pid:tid:time:" part is dropped.
+CHROMIUM_CONSOLE_RE = re.compile(r'^\[[0-9]+:[0-9]+:[0-9/.]+:((?:INFO|WARNING|ERROR|VERBOSE[0-9]*):CONSOLE[:(][0-9]+\)?\] ".*)$')
+CHROMIUM_TAIL_RE = re.compile(r'", source: .* \([0-9]+\)$')
+# WebKitGTK MiniBrowser (--enable-write-console-messages-to-stdout=true):
+# "[url:line:col: ]CONSOLE [<SOURCE> ]<LEVEL> text" (no source for console API calls)
+WEBKIT_CONSOLE_RE = re.compile(r"^(?:.*?: )?(CONSOLE (?:[A-Z-]+ )?(LOG|ERROR|WARN|WARNING|INFO|DEBUG) .*)$")
+# Firefox, written by Firefox.console_attach from WebDriver BiDi log.entryAdded
+FIREFOX_CONSOLE_RE = re.compile(r"^(BIDI [a-z]+ (error|warn|info|debug|trace) .*)$")
+
+
+def console_entries(name: str, text: str) -> list[tuple[str, str]]:
+    """(level, line) for every console message in a browser log, in order."""
+    out: list[tuple[str, str]] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if name == "chromium":
+            m = CHROMIUM_CONSOLE_RE.match(line)
+            if not m:
+                continue
+            entry = m.group(1)
+            # a message with newlines goes on until the line with ", source: ... (N)"
+            while not CHROMIUM_TAIL_RE.search(entry) and i < len(lines):
+                entry += "\n" + lines[i]
+                i += 1
+            out.append(("any", entry))
+        elif name == "webkit":
+            m = WEBKIT_CONSOLE_RE.match(line)
+            if m:
+                out.append((m.group(2).lower(), m.group(1)))
+        else:
+            m = FIREFOX_CONSOLE_RE.match(line)
+            if m:
+                out.append((m.group(2), m.group(1)))
+    return out
+
+
+def console_lines(name: str, state: RunState) -> dict[tuple[str, int], list[str]]:
+    """Error/warning console lines per (scenario id, step): those after the step's marker and
+    before the next marker. A later launch's log wins for a step recorded twice."""
+    marker_re = re.compile(re.escape(CONSOLE_MARKER) + r" ([A-Za-z0-9._-]+) ([0-9]+)\b")
+    result: dict[tuple[str, int], list[str]] = {}
+    for data in state.browser_logs:
+        current = None
+        for level, line in console_entries(name, data.decode("utf-8", "replace")):
+            m = marker_re.search(line)
+            if m:
+                current = (m.group(1), int(m.group(2)))
+                result[current] = []
+                continue
+            if current is None or level in ("log", "info", "debug", "trace"):
+                continue
+            result[current].append(line)
+    return result
+
+
+def write_console(name: str, scenarios: list[dict], args) -> None:
+    runs = CONSOLE_RUNS.get(name) or []
+    if not runs:
+        return
+    first = runs[0]
+    out_dir = Path(args.console)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{name}.jsonl"
+    new = {}
+    differing = []
+    for sc in scenarios:
+        for k in range(len(sc["steps"])):
+            key = (sc["id"], k)
+            new[key] = {"id": sc["id"], "step": k, "browser": name, "lines": first.get(key, [])}
+            if key not in first:
+                log(f"{name}: console: no marker seen for {sc['id']} step {k}")
+            if any(run.get(key, []) != first.get(key, []) for run in runs[1:]):
+                differing.append(f"{sc['id']}/{k}")
+    if differing:
+        log(f"{name}: console lines differed between runs for {differing}")
+    old = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                o = json.loads(line)
+                if (o["id"], o["step"]) not in new:
+                    old.append(o)
+    with open(path, "w", encoding="utf-8") as fh:
+        for o in old + list(new.values()):
+            fh.write(json.dumps(o, ensure_ascii=False, separators=(",", ":")) + "\n")
+    log(f"{name}: wrote {path}")
+
+
 def main() -> int:
-    global VERBOSE, PAGE_HTML, FRAME_HTML
+    global VERBOSE, PAGE_HTML, FRAME_HTML, CONSOLE
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--all", action="store_true", help="every tests/browsers/scenarios/*.jsonl with every browser")
     ap.add_argument("--browser", action="append", choices=BROWSER_NAMES, help="browser to use (repeatable)")
@@ -1218,9 +1488,18 @@ def main() -> int:
     ap.add_argument("--out-dir", help="write observations here instead of tests/browsers/observations")
     ap.add_argument("--no-install", action="store_true", help="do not apt-get install missing browsers")
     ap.add_argument("--keep-temp", action="store_true", help="keep browser profiles and logs")
+    ap.add_argument(
+        "--console",
+        nargs="?",
+        const=str(CONSOLE_DIR),
+        metavar="DIR",
+        help="also write the console error/warning lines of every step to DIR/<browser>.jsonl "
+        "(default tests/browsers/console)",
+    )
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     VERBOSE = args.verbose
+    CONSOLE = args.console is not None
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
     if args.all:
@@ -1249,6 +1528,8 @@ def main() -> int:
         for name in browsers:
             obs, unstable, seconds = record_browser(name, scenarios, args)
             write_outputs(name, scenarios, obs, unstable, args)
+            if CONSOLE:
+                write_console(name, scenarios, args)
             incomplete = [o["id"] for o in obs.values() if not o["complete"]]
             timeouts = [
                 o["id"] for o in obs.values() if any((st["page"] or {}).get("outcome") == "timeout" for st in o["steps"])
