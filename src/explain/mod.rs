@@ -1,0 +1,202 @@
+//! Explaining CORS failures from what was recorded on the wire (the `cli` feature).
+//!
+//! This is the library half of the `cors-explain` tool. It stays pure: text goes in, report
+//! values come out, and the binary does the reading and printing.
+//!
+//! 1. Turn a recording into a [`Capture`]: [`har::parse`] reads an HTTP Archive exported from
+//!    browser devtools (Chromium, Firefox, WebKit), works out the page's origin, and groups
+//!    each fetch with its preflights and redirect hops; [`raw::capture`] builds the same from a
+//!    request described by flags and responses given as raw header blocks (`curl -i`).
+//! 2. [`explain`] replays every fetch of the capture through [`CorsFetch`](crate::CorsFetch)
+//!    under all four profiles, with the recorded response heads as the server's answers and a
+//!    preflight cache per profile shared across the page's fetches, and returns a
+//!    [`Report`]: per fetch the decision, what the page could read, and for a failure the
+//!    browser's console message, the rule that failed and the smallest fix
+//!    ([`fix::fix_for`]), plus where the engines disagree.
+//! 3. [`Report::render`] formats it for people; the report serializes to the documented JSON
+//!    of `cors-explain --json`.
+//!
+//! ```
+//! use fetch_cors::explain::{explain, raw};
+//! use fetch_cors::Profile;
+//!
+//! let request = raw::RawRequest::new("https://app.example", "PUT", "https://api.example/x").unwrap();
+//! let preflight = raw::parse_blocks("HTTP/2 204\r\naccess-control-allow-origin: https://app.example\r\n\r\n").unwrap();
+//! let response = raw::parse_blocks("HTTP/2 200\r\naccess-control-allow-origin: https://app.example\r\n\r\n").unwrap();
+//! let capture = raw::capture(&request, &preflight, &response);
+//! let report = explain(&capture, &Profile::CHROMIUM);
+//! let fetch = &report.fetches[0];
+//! assert_eq!(fetch.outcome.status, fetch_cors::explain::Status::Blocked);
+//! let fix = fetch.failure.as_ref().unwrap().fix.set_headers.clone();
+//! assert_eq!(fix, [("Access-Control-Allow-Methods".to_owned(), "PUT".to_owned())]);
+//! ```
+
+pub mod fix;
+pub mod har;
+pub mod raw;
+mod replay;
+mod report;
+
+use http::{HeaderMap, Method};
+use url::Url;
+
+use crate::diagnostics::Api;
+use crate::machine::OutgoingKind;
+use crate::origin::Origin;
+use crate::profile::Engine;
+use crate::request::{CredentialsMode, Mode};
+
+pub use fix::{Fix, FixContext, FixTarget, fix_for};
+pub use replay::{Decision, explain};
+pub use report::{
+    EngineResult, Failure, FetchReport, Outcome, Report, Skipped, Status, Summary, WireStep,
+};
+
+/// A request as recorded on the wire: method, URL and header lines as they were sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// The method.
+    pub method: String,
+    /// The URL, serialized by the `url` crate.
+    pub url: String,
+    /// The header lines, names as recorded.
+    pub headers: Vec<(String, String)>,
+}
+
+/// A response head as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedResponse {
+    /// The status code.
+    pub status: u16,
+    /// The header lines, names as recorded.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RecordedResponse {
+    /// The first value of the header `name` (ASCII case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header_value(&self.headers, name)
+    }
+}
+
+/// One exchange that belongs to a fetch: a preflight or one hop of the request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    /// Preflight or request.
+    pub kind: OutgoingKind,
+    /// What was sent.
+    pub request: RecordedRequest,
+    /// What came back, or `None` when the recording holds no response (the request was
+    /// never sent, or was blocked before its response was recorded).
+    pub response: Option<RecordedResponse>,
+    /// The HAR entry index (0-based), for HAR input.
+    pub entry: Option<usize>,
+    /// What the browser itself recorded as the failure, if anything (Chromium's `_error`
+    /// and `_corsErrorStatus`).
+    pub browser_error: Option<String>,
+}
+
+/// One `fetch()` or XHR as the page made it, with everything recorded for it.
+#[derive(Clone, Debug)]
+pub struct PageFetch {
+    /// The page's origin.
+    pub origin: Origin,
+    /// The method the page asked for.
+    pub method: Method,
+    /// The URL the page asked for.
+    pub url: Url,
+    /// The headers the page set (browser-added headers removed).
+    pub headers: HeaderMap,
+    /// The request mode.
+    pub mode: Mode,
+    /// The credentials mode.
+    pub credentials: CredentialsMode,
+    /// How the credentials mode was found: `flag`, `cookie sent`, `no cookie sent` or
+    /// `unknown` (a request rebuilt from its preflight).
+    pub credentials_source: &'static str,
+    /// `fetch()` or XHR.
+    pub api: Api,
+    /// When the fetch started, in milliseconds on the recording's clock.
+    pub time_ms: Option<i64>,
+    /// Preflights and hops, in the order they were sent.
+    pub exchanges: Vec<Recorded>,
+    /// Whether a preflight the engine wants but the recording lacks is taken to have passed
+    /// (HAR input: the browser sent the request, so it had a preflight result; raw input: no,
+    /// the user is asked for the preflight response).
+    pub assume_missing_preflights_passed: bool,
+    /// Remarks made while reading the recording.
+    pub notes: Vec<String>,
+}
+
+/// Everything read from one recording.
+#[derive(Clone, Debug)]
+pub struct Capture {
+    /// The page's origin (of the first page, for a HAR with several).
+    pub origin: Origin,
+    /// Where the origin came from (`pages[0].title`, a flag, ...).
+    pub origin_source: String,
+    /// The engine that made the recording, when it could be told.
+    pub browser: Option<Engine>,
+    /// How the engine was recognized (the HAR's creator or browser name).
+    pub browser_source: Option<String>,
+    /// The fetches, in the order they started.
+    pub fetches: Vec<PageFetch>,
+    /// Entries that were not replayed, with why.
+    pub skipped: Vec<Skipped>,
+}
+
+/// An error in the input: where, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl InputError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        InputError {
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn at_line(line: usize, message: impl Into<String>) -> Self {
+        InputError {
+            line: Some(line),
+            column: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "line {l}, column {c}: {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+pub(crate) fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// `OutgoingKind` as a lowercase word.
+pub(crate) fn kind_name(kind: OutgoingKind) -> &'static str {
+    match kind {
+        OutgoingKind::Preflight => "preflight",
+        OutgoingKind::Request => "request",
+    }
+}

@@ -1,0 +1,766 @@
+//! Replaying a capture through [`CorsFetch`] under each profile.
+
+use std::borrow::Cow;
+
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use serde::Serialize;
+use url::Url;
+
+use super::fix::{Fix, FixContext, FixTarget, fix_for};
+use super::report::{
+    EngineResult, Failure, FetchReport, Outcome, Report, Status, Summary, WireStep,
+};
+use super::{Capture, PageFetch, Recorded, RecordedResponse, kind_name};
+use crate::cache::PreflightCache;
+use crate::check::{ResponseHead, ResponseType};
+use crate::classify::{Classification, classify_request};
+use crate::diagnostics::{ConsoleContext, chromium_cors_error, console_message};
+use crate::error::{Blame, CorsError, Stage};
+use crate::machine::{Action, CorsFetch, FetchResponse, OutgoingKind};
+use crate::profile::{Engine, Profile};
+use crate::request::{CredentialsMode, Request};
+use crate::time::Timestamp;
+
+/// Which path the fetch took.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    /// A same-origin request: no CORS check.
+    SameOrigin,
+    /// Mode `no-cors`: an opaque response, no CORS check.
+    NoCors,
+    /// A CORS request without a preflight (safelisted method and headers).
+    Simple,
+    /// A CORS request that needed a preflight, and sent one.
+    Preflighted,
+    /// A CORS request that needed a preflight, answered from the preflight cache.
+    PreflightCacheHit,
+    /// Nothing was sent: the request failed before any network activity.
+    NotSent,
+}
+
+impl Decision {
+    /// The kebab-case name used in the JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Decision::SameOrigin => "same-origin",
+            Decision::NoCors => "no-cors",
+            Decision::Simple => "simple",
+            Decision::Preflighted => "preflighted",
+            Decision::PreflightCacheHit => "preflight-cache-hit",
+            Decision::NotSent => "not-sent",
+        }
+    }
+}
+
+/// How one replay of one fetch ended.
+#[derive(Clone, Debug)]
+enum Ended {
+    Done(Result<FetchResponse, CorsError>),
+    /// The recording runs out before the fetch is over.
+    Incomplete(String),
+    /// The page could not have made this request.
+    Invalid(String),
+}
+
+#[derive(Clone, Debug)]
+struct Run {
+    ended: Ended,
+    decision: Decision,
+    decision_reason: String,
+    wire: Vec<WireStep>,
+    /// The exchange whose response was handed in last (the failing one, on failure).
+    last_fed: Option<usize>,
+    /// The response fed last, recorded or assumed.
+    last_response: Option<RecordedResponse>,
+    /// Preflights of the recording this profile did not send (its cache had them).
+    unused_preflights: usize,
+}
+
+fn header_map(headers: &[(String, String)]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for (n, v) in headers {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(n.as_bytes()),
+            HeaderValue::from_bytes(v.as_bytes()),
+        ) {
+            map.append(n, v);
+        }
+    }
+    map
+}
+
+fn header_str(req: &http::Request<()>, name: &str) -> Option<String> {
+    req.headers()
+        .get(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+fn same_url(recorded: &str, sent: &Url) -> bool {
+    Url::parse(recorded).is_ok_and(|mut u| {
+        u.set_fragment(None);
+        let mut s = sent.clone();
+        s.set_fragment(None);
+        u == s
+    })
+}
+
+/// A preflight response that grants exactly what `preflight` asks for.
+fn granting_preflight(preflight: &http::Request<()>, credentials: bool) -> RecordedResponse {
+    let mut headers = Vec::new();
+    let origin = header_str(preflight, "origin").unwrap_or_else(|| "*".to_owned());
+    headers.push(("Access-Control-Allow-Origin".to_owned(), origin));
+    if credentials {
+        headers.push((
+            "Access-Control-Allow-Credentials".to_owned(),
+            "true".to_owned(),
+        ));
+    }
+    if let Some(m) = header_str(preflight, "access-control-request-method") {
+        headers.push(("Access-Control-Allow-Methods".to_owned(), m));
+    }
+    if let Some(h) = header_str(preflight, "access-control-request-headers") {
+        headers.push(("Access-Control-Allow-Headers".to_owned(), h));
+    }
+    RecordedResponse {
+        status: 204,
+        headers,
+    }
+}
+
+/// The `curl` command that sends the same preflight.
+fn curl_preflight(preflight: &http::Request<()>) -> String {
+    let mut cmd = format!("curl -i -X OPTIONS '{}'", preflight.uri());
+    for name in [
+        "origin",
+        "access-control-request-method",
+        "access-control-request-headers",
+    ] {
+        if let Some(v) = header_str(preflight, name) {
+            let display = match name {
+                "origin" => "Origin",
+                "access-control-request-method" => "Access-Control-Request-Method",
+                _ => "Access-Control-Request-Headers",
+            };
+            cmd.push_str(&format!(" -H '{display}: {v}'"));
+        }
+    }
+    cmd
+}
+
+fn decision_of(class: &Classification, wire: &[WireStep]) -> (Decision, String) {
+    let sent_preflight = wire.iter().any(|w| w.kind == "preflight");
+    match class {
+        Classification::Basic(_) => (Decision::SameOrigin, "same-origin URL".to_owned()),
+        Classification::Opaque => (
+            Decision::NoCors,
+            "mode 'no-cors': the page gets an opaque response".to_owned(),
+        ),
+        Classification::Cors if sent_preflight => (
+            Decision::Preflighted,
+            "a redirect made this engine preflight again".to_owned(),
+        ),
+        Classification::Cors => (
+            Decision::Simple,
+            "CORS-safelisted method and headers: no preflight".to_owned(),
+        ),
+        Classification::CorsWithPreflight(need) => {
+            let mut why = Vec::new();
+            if need.method_not_safelisted {
+                why.push("the method is not GET, HEAD or POST".to_owned());
+            }
+            if !need.unsafe_headers.is_empty() {
+                let names: Vec<&str> = need.unsafe_headers.iter().map(|n| n.as_str()).collect();
+                why.push(format!("headers not CORS-safelisted: {}", names.join(", ")));
+            }
+            if need.use_cors_preflight {
+                why.push("the use-CORS-preflight flag is set (an upload listener)".to_owned());
+            }
+            let why = why.join("; ");
+            if sent_preflight {
+                (Decision::Preflighted, why)
+            } else {
+                (
+                    Decision::PreflightCacheHit,
+                    format!("{why}; the preflight cache held a matching entry"),
+                )
+            }
+        }
+        Classification::NetworkError(_) | Classification::Rejected(_) => (
+            Decision::NotSent,
+            "the request fails before anything is sent".to_owned(),
+        ),
+    }
+}
+
+/// Replays `fetch` with `exchanges` as the server's answers.
+fn run(
+    fetch: &PageFetch,
+    exchanges: &[Recorded],
+    profile: &Profile,
+    cache: &mut PreflightCache,
+    now: Timestamp,
+) -> Run {
+    let mut wire = Vec::new();
+    let request = match Request::new(
+        &fetch.method,
+        Cow::Borrowed(&fetch.url),
+        &fetch.headers,
+        &fetch.origin,
+    ) {
+        Ok(r) => r.with_mode(fetch.mode).with_credentials(fetch.credentials),
+        Err(e) => {
+            return Run {
+                ended: Ended::Invalid(e.to_string()),
+                decision: Decision::NotSent,
+                decision_reason: "a page cannot make this request".to_owned(),
+                wire,
+                last_fed: None,
+                last_response: None,
+                unused_preflights: 0,
+            };
+        }
+    };
+    let class = classify_request(&request, profile);
+    let mut machine = match CorsFetch::new(&request, profile) {
+        Ok(m) => m,
+        Err(e) => {
+            return Run {
+                ended: Ended::Invalid(e.to_string()),
+                decision: Decision::NotSent,
+                decision_reason: "a page cannot make this request".to_owned(),
+                wire,
+                last_fed: None,
+                last_response: None,
+                unused_preflights: 0,
+            };
+        }
+    };
+    let mut used = vec![false; exchanges.len()];
+    let mut last_fed = None;
+    let mut last_response = None;
+    let credentials = fetch.credentials == CredentialsMode::Include;
+    let ended = loop {
+        match machine.poll(cache, now) {
+            Action::Done(outcome) => break Ended::Done(outcome),
+            Action::Wait => break Ended::Incomplete("the replay stalled".to_owned()),
+            Action::Send(out) => {
+                let url = Url::parse(&out.request.uri().to_string()).ok();
+                let method = out.request.method().as_str().to_owned();
+                let mut step = WireStep {
+                    kind: kind_name(out.kind),
+                    method: method.clone(),
+                    url: out.request.uri().to_string(),
+                    origin: header_str(&out.request, "origin"),
+                    request_method: header_str(&out.request, "access-control-request-method"),
+                    request_headers: header_str(&out.request, "access-control-request-headers"),
+                    credentials: out.include_credentials,
+                    hop: out.hop,
+                    status: None,
+                    source: "recording",
+                    entry: None,
+                };
+                let matches = |e: &Recorded, strict: bool| {
+                    e.kind == out.kind
+                        && url.as_ref().is_some_and(|u| same_url(&e.request.url, u))
+                        && (!strict || e.request.method.eq_ignore_ascii_case(&method))
+                };
+                let found = (0..exchanges.len())
+                    .find(|&i| !used[i] && matches(&exchanges[i], true))
+                    .or_else(|| {
+                        (out.kind == OutgoingKind::Request)
+                            .then(|| {
+                                (0..exchanges.len())
+                                    .find(|&i| !used[i] && matches(&exchanges[i], false))
+                            })
+                            .flatten()
+                    });
+                let response = match found {
+                    Some(i) => {
+                        used[i] = true;
+                        step.entry = exchanges[i].entry;
+                        match &exchanges[i].response {
+                            Some(r) => {
+                                last_fed = Some(i);
+                                r.clone()
+                            }
+                            None => {
+                                let what = format!(
+                                    "the recording has no response to the {} {} {}",
+                                    kind_name(out.kind),
+                                    method,
+                                    step.url
+                                );
+                                let recorded = exchanges[i]
+                                    .browser_error
+                                    .as_ref()
+                                    .map(|e| format!(" (the browser recorded: {e})"))
+                                    .unwrap_or_default();
+                                let why = format!(
+                                    "{what}{recorded}: the browser did not send it (a browser stops at a failed preflight), or did not record its response"
+                                );
+                                wire.push(step);
+                                break Ended::Incomplete(why);
+                            }
+                        }
+                    }
+                    None if out.kind == OutgoingKind::Preflight
+                        && fetch.assume_missing_preflights_passed
+                        && exchanges.iter().enumerate().any(|(i, e)| {
+                            !used[i]
+                                && e.kind == OutgoingKind::Request
+                                && e.response.is_some()
+                                && url.as_ref().is_some_and(|u| same_url(&e.request.url, u))
+                        }) =>
+                    {
+                        // The browser sent the request without a preflight on record: it had
+                        // one cached, or its export does not list preflights.
+                        step.source = "assumed";
+                        last_fed = None;
+                        granting_preflight(&out.request, credentials)
+                    }
+                    None => {
+                        let why = match out.kind {
+                            OutgoingKind::Preflight => format!(
+                                "this engine sends a preflight that the recording does not have{}; to check it, save what `{}` prints and pass it to `cors-explain raw ... --preflight-response`",
+                                if fetch.assume_missing_preflights_passed {
+                                    " and the browser recorded no response to the request itself: it most likely stopped at a failed preflight, which this export leaves out (WebKit's lists no preflights)"
+                                } else {
+                                    ""
+                                },
+                                curl_preflight(&out.request)
+                            ),
+                            OutgoingKind::Request => format!(
+                                "this engine sends {} {} next, which the recording does not have",
+                                method, step.url
+                            ),
+                        };
+                        wire.push(step);
+                        break Ended::Incomplete(why);
+                    }
+                };
+                step.status = Some(response.status);
+                wire.push(step);
+                let Ok(status) = StatusCode::from_u16(response.status) else {
+                    break Ended::Incomplete(format!("status {} is not valid", response.status));
+                };
+                let headers = header_map(&response.headers);
+                last_response = Some(response);
+                if machine
+                    .handle_response(ResponseHead::new(status, &headers), cache, now)
+                    .is_err()
+                {
+                    break Ended::Incomplete("the replay went out of order".to_owned());
+                }
+            }
+        }
+    };
+    let unused_preflights = exchanges
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| !used[*i] && e.kind == OutgoingKind::Preflight)
+        .count();
+    let (decision, decision_reason) = decision_of(&class, &wire);
+    Run {
+        ended,
+        decision,
+        decision_reason,
+        wire,
+        last_fed,
+        last_response,
+        unused_preflights,
+    }
+}
+
+fn variant_name(e: &CorsError) -> String {
+    let debug = format!("{e:?}");
+    debug
+        .split([' ', '{', '('])
+        .next()
+        .unwrap_or(&debug)
+        .to_owned()
+}
+
+fn status_of(run: &Run) -> Status {
+    match &run.ended {
+        Ended::Done(Ok(_)) => Status::Pass,
+        Ended::Done(Err(_)) => Status::Blocked,
+        Ended::Incomplete(_) => Status::Incomplete,
+        Ended::Invalid(_) => Status::Invalid,
+    }
+}
+
+fn readable(response: &FetchResponse) -> Vec<String> {
+    if matches!(
+        response.response_type,
+        ResponseType::Opaque | ResponseType::OpaqueRedirect
+    ) {
+        return Vec::new();
+    }
+    response
+        .header_names
+        .iter()
+        .map(|n| n.as_str().to_owned())
+        .collect()
+}
+
+fn response_type_name(t: ResponseType) -> &'static str {
+    match t {
+        ResponseType::Basic => "basic",
+        ResponseType::Cors => "cors",
+        ResponseType::Opaque => "opaque",
+        ResponseType::OpaqueRedirect => "opaqueredirect",
+    }
+}
+
+fn console_for(err: &CorsError, engine: Engine, fetch: &PageFetch, run: &Run) -> String {
+    let url = run
+        .wire
+        .last()
+        .map_or_else(|| fetch.url.to_string(), |w| w.url.clone());
+    let first = fetch.url.to_string();
+    let mut ctx = ConsoleContext::fetch(&url, fetch.origin.serialize()).with_api(fetch.api);
+    if run.wire.last().is_some_and(|w| w.hop > 0) {
+        ctx = ctx.with_redirected_from(&first);
+    }
+    console_message(err, engine, &ctx)
+}
+
+/// The fix for `err`, checked by replaying with the fix applied (and, where another check
+/// fails next, the fixes for those too).
+fn fix_and_verify(
+    err: &CorsError,
+    fetch: &PageFetch,
+    first_run: &Run,
+    profile: &Profile,
+    cache_before: &PreflightCache,
+    now: Timestamp,
+) -> (Fix, Vec<Fix>, bool, String) {
+    let mut exchanges: Vec<Recorded> = fetch.exchanges.clone();
+    let mut fixes: Vec<Fix> = Vec::new();
+    let mut current_err = err.clone();
+    let mut current_run = first_run.clone();
+    let mut verdict = String::new();
+    let mut verified = false;
+    for _round in 0..5 {
+        let step = current_run.wire.last();
+        let unsafe_headers: Vec<String> = current_run
+            .wire
+            .iter()
+            .rev()
+            .find(|w| w.kind == "preflight")
+            .and_then(|w| w.request_headers.clone())
+            .map(|h| {
+                h.split(',')
+                    .map(|s| s.trim().to_ascii_lowercase())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let method = match step {
+            Some(w) if w.kind == "preflight" => w.request_method.clone(),
+            Some(w) => Some(w.method.clone()),
+            None => None,
+        }
+        .and_then(|m| Method::from_bytes(m.as_bytes()).ok())
+        .unwrap_or_else(|| fetch.method.clone());
+        let request_origin = step
+            .and_then(|w| w.origin.clone())
+            .unwrap_or_else(|| fetch.origin.serialize().to_owned());
+        let credentials = match current_err.stage() {
+            Some(Stage::Preflight) => fetch.credentials == CredentialsMode::Include,
+            _ => step.is_some_and(|w| w.credentials),
+        };
+        let ctx = FixContext {
+            page_origin: fetch.origin.serialize(),
+            request_origin: &request_origin,
+            method: &method,
+            unsafe_headers: &unsafe_headers,
+            credentials,
+            response: current_run.last_response.as_ref(),
+        };
+        let fix = fix_for(&current_err, &ctx);
+        let applicable =
+            fix.target != FixTarget::Page && (!fix.set_headers.is_empty() || fix.status.is_some());
+        let (set_headers, set_status) = (fix.set_headers.clone(), fix.status);
+        fixes.push(fix);
+        let (Some(target), true) = (current_run.last_fed, applicable) else {
+            verdict = "not checked: the change is not one to response headers".to_owned();
+            break;
+        };
+        // Apply the fix to the recorded response that failed, and replay.
+        if let Some(resp) = exchanges[target].response.as_mut() {
+            for (name, value) in &set_headers {
+                resp.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+                resp.headers.push((name.clone(), value.clone()));
+            }
+            if let Some(s) = set_status {
+                resp.status = s;
+            }
+        }
+        let mut cache = cache_before.clone();
+        let again = run(fetch, &exchanges, profile, &mut cache, now);
+        match &again.ended {
+            Ended::Done(Ok(_)) => {
+                verified = true;
+                verdict = "checked: with this change the replay passes".to_owned();
+                break;
+            }
+            Ended::Done(Err(next)) => {
+                if *next == current_err {
+                    verdict = "not checked: the replay still fails the same way".to_owned();
+                    break;
+                }
+                current_err = next.clone();
+                current_run = again;
+            }
+            Ended::Incomplete(why) => {
+                let never_sent = again
+                    .wire
+                    .last()
+                    .is_some_and(|w| w.kind == "request" && w.status.is_none());
+                verdict = if never_sent {
+                    "partly checked: with this change the preflight passes; the browser never sent the request itself, so its response is not known".to_owned()
+                } else {
+                    format!("partly checked: with this change that check passes; then {why}")
+                };
+                break;
+            }
+            Ended::Invalid(why) => {
+                verdict = format!("not checked: {why}");
+                break;
+            }
+        }
+    }
+    if verdict.is_empty() {
+        verdict = "not checked: too many further failures".to_owned();
+    }
+    let first = fixes.remove(0);
+    (first, fixes, verified, verdict)
+}
+
+fn engine_name(engine: Engine) -> &'static str {
+    engine.name()
+}
+
+struct ProfileRuns {
+    profile: Profile,
+    runs: Vec<(Run, PreflightCache, Timestamp)>,
+}
+
+fn replay_profile(capture: &Capture, profile: &Profile) -> ProfileRuns {
+    let mut cache = PreflightCache::new(profile);
+    let t0 = capture
+        .fetches
+        .iter()
+        .filter_map(|f| f.time_ms)
+        .min()
+        .unwrap_or(0);
+    let mut runs = Vec::new();
+    let mut last_now = 0u64;
+    for fetch in &capture.fetches {
+        let now_ms = fetch
+            .time_ms
+            .map(|t| u64::try_from(t - t0).unwrap_or(0))
+            .unwrap_or(last_now)
+            .max(last_now);
+        last_now = now_ms;
+        let now = Timestamp::from_millis(now_ms);
+        let before = cache.clone();
+        let r = run(fetch, &fetch.exchanges, profile, &mut cache, now);
+        runs.push((r, before, now));
+    }
+    ProfileRuns {
+        profile: *profile,
+        runs,
+    }
+}
+
+fn engine_result(fetch: &PageFetch, run: &Run, engine: Engine) -> EngineResult {
+    let (error, rule, console) = match &run.ended {
+        Ended::Done(Err(e)) => (
+            Some(variant_name(e)),
+            Some(e.to_string()),
+            Some(console_for(e, engine, fetch, run)),
+        ),
+        Ended::Incomplete(why) | Ended::Invalid(why) => (None, Some(why.clone()), None),
+        Ended::Done(Ok(_)) => (None, None, None),
+    };
+    EngineResult {
+        engine: engine_name(engine),
+        decision: run.decision,
+        status: status_of(run),
+        error,
+        rule,
+        console,
+        readable_headers: match &run.ended {
+            Ended::Done(Ok(r)) => readable(r),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// Replays every fetch of `capture` under all four profiles and reports, in the words of
+/// `profile`, what happened, why, and how to fix it. See the module docs.
+pub fn explain(capture: &Capture, profile: &Profile) -> Report {
+    let all: Vec<ProfileRuns> = [
+        Profile::CHROMIUM,
+        Profile::FIREFOX,
+        Profile::WEBKIT,
+        Profile::SPEC,
+    ]
+    .iter()
+    .map(|p| replay_profile(capture, p))
+    .collect();
+    let primary = replay_profile(capture, profile);
+    let mut fetches = Vec::new();
+    for (i, fetch) in capture.fetches.iter().enumerate() {
+        let (run, cache_before, now) = &primary.runs[i];
+        let engines: Vec<EngineResult> = all
+            .iter()
+            .map(|p| engine_result(fetch, &p.runs[i].0, p.profile.engine))
+            .collect();
+        let browsers: Vec<&EngineResult> = engines
+            .iter()
+            .filter(|e| e.engine != Engine::Spec.name())
+            .collect();
+        let engines_differ = browsers.windows(2).any(|w| {
+            (
+                w[0].status,
+                &w[0].error,
+                w[0].decision,
+                &w[0].readable_headers,
+            ) != (
+                w[1].status,
+                &w[1].error,
+                w[1].decision,
+                &w[1].readable_headers,
+            )
+        });
+        let mut notes = fetch.notes.clone();
+        if run.wire.iter().any(|w| w.source == "assumed") {
+            notes.push("the recording has no preflight for this request, though the browser sent the request: taken to have passed (the browser had it cached, or its export leaves preflights out)".to_owned());
+        }
+        if run.unused_preflights > 0 {
+            notes.push(format!(
+                "the browser sent {} preflight(s) that the {} profile answers from its preflight cache",
+                run.unused_preflights,
+                profile.engine.name()
+            ));
+        }
+        let browser_recorded = fetch
+            .exchanges
+            .iter()
+            .filter_map(|e| e.browser_error.clone())
+            .next_back();
+        let (outcome, failure) = match &run.ended {
+            Ended::Done(Ok(r)) => (
+                Outcome {
+                    status: Status::Pass,
+                    response_type: Some(response_type_name(r.response_type)),
+                    http_status: Some(r.status),
+                    final_url: r.url.as_ref().map(Url::to_string),
+                    redirected: r.redirected,
+                    readable_headers: readable(r),
+                    reason: None,
+                },
+                None,
+            ),
+            Ended::Done(Err(e)) => {
+                let (fix, further_fixes, fix_verified, fix_check) =
+                    fix_and_verify(e, fetch, run, profile, cache_before, *now);
+                let stage = e.stage().map(|s| match s {
+                    Stage::Preflight => "preflight",
+                    Stage::Redirect => "redirect",
+                    Stage::Response => "response",
+                });
+                (
+                    Outcome {
+                        status: Status::Blocked,
+                        response_type: None,
+                        http_status: None,
+                        final_url: None,
+                        redirected: false,
+                        readable_headers: Vec::new(),
+                        reason: None,
+                    },
+                    Some(Failure {
+                        error: variant_name(e),
+                        rule: e.to_string(),
+                        spec: e.spec_anchor(),
+                        blame: match e.blame() {
+                            Blame::Server => "server",
+                            Blame::Request => "request",
+                        },
+                        stage,
+                        console_engine: profile.engine.name(),
+                        console: console_for(e, profile.engine, fetch, run),
+                        chromium_cors_error: chromium_cors_error(e),
+                        fix,
+                        further_fixes,
+                        fix_verified,
+                        fix_check,
+                    }),
+                )
+            }
+            Ended::Incomplete(why) | Ended::Invalid(why) => (
+                Outcome {
+                    status: status_of(run),
+                    response_type: None,
+                    http_status: None,
+                    final_url: None,
+                    redirected: false,
+                    readable_headers: Vec::new(),
+                    reason: Some(why.clone()),
+                },
+                None,
+            ),
+        };
+        fetches.push(FetchReport {
+            index: i + 1,
+            entries: fetch.exchanges.iter().filter_map(|e| e.entry).collect(),
+            method: fetch.method.as_str().to_owned(),
+            url: fetch.url.to_string(),
+            page_origin: fetch.origin.serialize().to_owned(),
+            mode: fetch.mode.as_str(),
+            credentials: fetch.credentials.as_str(),
+            credentials_source: fetch.credentials_source,
+            request_headers: fetch
+                .headers
+                .iter()
+                .map(|(n, v)| format!("{}: {}", n.as_str(), String::from_utf8_lossy(v.as_bytes())))
+                .collect(),
+            decision: run.decision,
+            decision_reason: run.decision_reason.clone(),
+            wire: run.wire.clone(),
+            outcome,
+            failure,
+            browser_recorded,
+            engines,
+            engines_differ,
+            notes,
+        });
+    }
+    let count = |s: Status| fetches.iter().filter(|f| f.outcome.status == s).count();
+    let summary = Summary {
+        fetches: fetches.len(),
+        passed: count(Status::Pass),
+        blocked: count(Status::Blocked),
+        incomplete: count(Status::Incomplete) + count(Status::Invalid),
+        engines_differ: fetches.iter().filter(|f| f.engines_differ).count(),
+        skipped: capture.skipped.len(),
+    };
+    Report {
+        tool: "cors-explain",
+        schema_version: 1,
+        page_origin: capture.origin.serialize().to_owned(),
+        origin_source: capture.origin_source.clone(),
+        profile: profile.engine.name(),
+        profile_source: String::new(),
+        recorded_by: capture.browser.map(Engine::name),
+        recorded_by_source: capture.browser_source.clone(),
+        fetches,
+        skipped: capture.skipped.clone(),
+        summary,
+    }
+}

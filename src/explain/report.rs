@@ -1,0 +1,552 @@
+//! The report of `cors-explain`: plain data that serializes to the `--json` output, and a
+//! text rendering for people.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::fix::Fix;
+use super::replay::Decision;
+
+/// How a fetch ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// The fetch succeeded (the response may still be opaque).
+    Pass,
+    /// The fetch ended in a network error: CORS (or a related check) blocked it.
+    Blocked,
+    /// The recording does not hold what the replay needs to finish.
+    Incomplete,
+    /// The request is one a page cannot make.
+    Invalid,
+}
+
+impl Status {
+    fn word(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Blocked => "blocked",
+            Status::Incomplete => "incomplete",
+            Status::Invalid => "invalid",
+        }
+    }
+}
+
+/// An entry that was not replayed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// The HAR entry index (0-based).
+    pub entry: Option<usize>,
+    /// Its method.
+    pub method: String,
+    /// Its URL.
+    pub url: String,
+    /// Why it was not replayed.
+    pub reason: String,
+}
+
+/// One request the engine sent during the replay, with the answer it got.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WireStep {
+    /// `preflight` or `request`.
+    pub kind: &'static str,
+    /// The method sent.
+    pub method: String,
+    /// The URL sent to.
+    pub url: String,
+    /// The `Origin` header sent, if any.
+    pub origin: Option<String>,
+    /// The preflight's `Access-Control-Request-Method`.
+    pub request_method: Option<String>,
+    /// The preflight's `Access-Control-Request-Headers`.
+    pub request_headers: Option<String>,
+    /// Whether cookies would go with it.
+    pub credentials: bool,
+    /// 0 for the first URL, 1 after the first redirect, ...
+    pub hop: usize,
+    /// The status of the response used, if there was one.
+    pub status: Option<u16>,
+    /// `recording` (the recorded response) or `assumed` (a preflight not in the recording,
+    /// taken to have passed).
+    pub source: &'static str,
+    /// The HAR entry used.
+    pub entry: Option<usize>,
+}
+
+/// What the page got.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// Pass, blocked, incomplete or invalid.
+    pub status: Status,
+    /// `Response.type` on success: `basic`, `cors`, `opaque`, `opaqueredirect`.
+    pub response_type: Option<&'static str>,
+    /// `Response.status` on success (0 for opaque responses).
+    pub http_status: Option<u16>,
+    /// `Response.url` on success.
+    pub final_url: Option<String>,
+    /// `Response.redirected`.
+    pub redirected: bool,
+    /// The response header names script can read, lowercase, sorted.
+    pub readable_headers: Vec<String>,
+    /// Why the replay is incomplete or the request invalid.
+    pub reason: Option<String>,
+}
+
+/// Why a fetch was blocked, in the browser's words and the standard's, and the fix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// The `CorsError` variant, e.g. `MethodNotAllowed`.
+    pub error: String,
+    /// The rule that failed, in words (the error's `Display`).
+    pub rule: String,
+    /// The Fetch Standard anchor of the failed step.
+    pub spec: &'static str,
+    /// `server` or `request`: who has to change something.
+    pub blame: &'static str,
+    /// `preflight`, `redirect` or `response`, for CORS-check failures.
+    pub stage: Option<&'static str>,
+    /// The engine whose console message follows.
+    pub console_engine: &'static str,
+    /// The console message that engine prints.
+    pub console: String,
+    /// Chromium's `CorsError` name (what its devtools show in the Issues panel).
+    pub chromium_cors_error: Option<&'static str>,
+    /// The smallest change that makes this check pass.
+    pub fix: Fix,
+    /// Changes for the checks that fail once `fix` is made (found by replaying with it).
+    pub further_fixes: Vec<Fix>,
+    /// Whether replaying with all the fixes applied passes.
+    pub fix_verified: bool,
+    /// How the fix was checked, in words.
+    pub fix_check: String,
+}
+
+/// One profile's result for a fetch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EngineResult {
+    /// `spec`, `chromium`, `firefox` or `webkit`.
+    pub engine: &'static str,
+    /// The path the fetch took under this profile.
+    pub decision: Decision,
+    /// How it ended.
+    pub status: Status,
+    /// The `CorsError` variant when blocked.
+    pub error: Option<String>,
+    /// The failed rule in words, or why the replay is incomplete.
+    pub rule: Option<String>,
+    /// This engine's console message when blocked.
+    pub console: Option<String>,
+    /// Readable response header names when it passed.
+    pub readable_headers: Vec<String>,
+}
+
+/// Everything about one fetch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FetchReport {
+    /// 1-based position in the report.
+    pub index: usize,
+    /// The HAR entries it was built from (0-based).
+    pub entries: Vec<usize>,
+    /// The method the page used.
+    pub method: String,
+    /// The URL the page fetched.
+    pub url: String,
+    /// The page's origin.
+    pub page_origin: String,
+    /// The request mode.
+    pub mode: &'static str,
+    /// The credentials mode.
+    pub credentials: &'static str,
+    /// How the credentials mode was found.
+    pub credentials_source: &'static str,
+    /// The headers the page set, as `name: value`.
+    pub request_headers: Vec<String>,
+    /// The path the fetch took under the chosen profile.
+    pub decision: Decision,
+    /// Why, in words.
+    pub decision_reason: String,
+    /// What the engine sent, in order, with the status it got.
+    pub wire: Vec<WireStep>,
+    /// What the page got.
+    pub outcome: Outcome,
+    /// Why it was blocked and how to fix it.
+    pub failure: Option<Failure>,
+    /// What the browser itself recorded as the error (Chromium's `_error`, `_corsErrorStatus`).
+    pub browser_recorded: Option<String>,
+    /// The result under each of the four profiles.
+    pub engines: Vec<EngineResult>,
+    /// Whether Chromium, Firefox and WebKit disagree (decision, status or error).
+    pub engines_differ: bool,
+    /// Remarks.
+    pub notes: Vec<String>,
+}
+
+/// Counts over the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Fetches replayed.
+    pub fetches: usize,
+    /// Of which passed.
+    pub passed: usize,
+    /// Of which were blocked.
+    pub blocked: usize,
+    /// Of which could not be replayed to the end (or were invalid requests).
+    pub incomplete: usize,
+    /// Of which the three engines disagree on.
+    pub engines_differ: usize,
+    /// Entries not replayed.
+    pub skipped: usize,
+}
+
+/// The whole report. Its JSON form is `cors-explain --json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Always `cors-explain`.
+    pub tool: &'static str,
+    /// The JSON schema version, 1.
+    pub schema_version: u32,
+    /// The page's origin.
+    pub page_origin: String,
+    /// Where the origin came from.
+    pub origin_source: String,
+    /// The profile the report speaks for.
+    pub profile: &'static str,
+    /// How the profile was chosen (set by the caller).
+    pub profile_source: String,
+    /// The engine that made the recording, if it could be told.
+    pub recorded_by: Option<&'static str>,
+    /// How that engine was recognized.
+    pub recorded_by_source: Option<String>,
+    /// One report per fetch, in start order.
+    pub fetches: Vec<FetchReport>,
+    /// Entries not replayed.
+    pub skipped: Vec<Skipped>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+    fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    fn red(&self, t: &str) -> String {
+        self.paint("1;31", t)
+    }
+    fn green(&self, t: &str) -> String {
+        self.paint("1;32", t)
+    }
+    fn yellow(&self, t: &str) -> String {
+        self.paint("1;33", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+    fn status(&self, s: Status) -> String {
+        match s {
+            Status::Pass => self.green("PASS"),
+            Status::Blocked => self.red("BLOCKED"),
+            Status::Incomplete => self.yellow("INCOMPLETE"),
+            Status::Invalid => self.yellow("INVALID"),
+        }
+    }
+}
+
+const INDENT: &str = "             ";
+
+fn label(out: &mut String, style: &Style, name: &str, text: &str) {
+    let _ = writeln!(out, "   {} {text}", style.dim(&format!("{name:<9}")));
+}
+
+fn wire_line(w: &WireStep) -> String {
+    let mut extra = Vec::new();
+    match &w.origin {
+        Some(o) => extra.push(format!("Origin: {o}")),
+        None => extra.push("no Origin".to_owned()),
+    }
+    if let Some(m) = &w.request_method {
+        extra.push(format!("Access-Control-Request-Method: {m}"));
+    }
+    if let Some(h) = &w.request_headers {
+        extra.push(format!("Access-Control-Request-Headers: {h}"));
+    }
+    if w.credentials {
+        extra.push("with cookies".to_owned());
+    }
+    let answer = match (w.status, w.source) {
+        (Some(s), "assumed") => format!("-> {s} (not in the recording; assumed to pass)"),
+        (Some(s), _) => format!("-> {s}"),
+        (None, _) => "-> (no response recorded)".to_owned(),
+    };
+    format!("{} {}  [{}] {answer}", w.method, w.url, extra.join(", "))
+}
+
+impl Report {
+    /// The report as text for a terminal; `color` adds ANSI colours.
+    pub fn render(&self, color: bool) -> String {
+        let style = Style { color };
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} {} (from {})",
+            style.bold("Page origin:"),
+            self.page_origin,
+            self.origin_source
+        );
+        let recorded = match (&self.recorded_by, &self.recorded_by_source) {
+            (Some(e), Some(src)) => format!("recorded by {e} (from {src}); "),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "{} {recorded}explained as {}{}",
+            style.bold("Browser:"),
+            self.profile,
+            if self.profile_source.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", self.profile_source)
+            }
+        );
+        let s = &self.summary;
+        let _ = writeln!(
+            out,
+            "{} {} fetch(es): {} pass, {} blocked, {} incomplete; engines differ on {}; {} entr{} not replayed",
+            style.bold("Summary:"),
+            s.fetches,
+            s.passed,
+            s.blocked,
+            s.incomplete,
+            s.engines_differ,
+            s.skipped,
+            if s.skipped == 1 { "y" } else { "ies" }
+        );
+        for f in &self.fetches {
+            out.push('\n');
+            let entries = match f.entries.as_slice() {
+                [] => String::new(),
+                [one] => format!("  {}", style.dim(&format!("[entry {one}]"))),
+                many => format!(
+                    "  {}",
+                    style.dim(&format!(
+                        "[entries {}]",
+                        many.iter()
+                            .map(usize::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "{} {}{entries}",
+                style.bold(&format!("#{} {}", f.index, f.method)),
+                style.bold(&f.url)
+            );
+            let source = match f.credentials_source {
+                "flag" => "from --credentials".to_owned(),
+                "cookie sent" => "a cookie was sent".to_owned(),
+                "no cookie sent" => "assumed: no cookie was sent".to_owned(),
+                other => other.to_owned(),
+            };
+            let mut req = format!("mode {}, credentials {} ({source})", f.mode, f.credentials);
+            if !f.request_headers.is_empty() {
+                let _ = write!(req, "; headers: {}", f.request_headers.join(", "));
+            }
+            label(&mut out, &style, "request", &req);
+            label(
+                &mut out,
+                &style,
+                "decision",
+                &format!("{}: {}", f.decision.name(), f.decision_reason),
+            );
+            for (i, w) in f.wire.iter().enumerate() {
+                label(
+                    &mut out,
+                    &style,
+                    if i == 0 { "wire" } else { "" },
+                    &wire_line(w),
+                );
+            }
+            match f.outcome.status {
+                Status::Pass => {
+                    let o = &f.outcome;
+                    let what = format!(
+                        "{} {} response, status {}{}",
+                        style.status(Status::Pass),
+                        o.response_type.unwrap_or("?"),
+                        o.http_status.unwrap_or(0),
+                        if o.redirected { ", redirected" } else { "" }
+                    );
+                    label(&mut out, &style, "result", &what);
+                    let readable = if o.response_type == Some("opaque") {
+                        "the page can read nothing (opaque response)".to_owned()
+                    } else if o.readable_headers.is_empty() {
+                        "the page can read the body, and no response headers".to_owned()
+                    } else {
+                        format!(
+                            "the page can read the body and the headers {}",
+                            o.readable_headers.join(", ")
+                        )
+                    };
+                    let _ = writeln!(out, "{INDENT}{readable}");
+                }
+                status => {
+                    if let Some(fail) = &f.failure {
+                        label(
+                            &mut out,
+                            &style,
+                            "result",
+                            &format!("{} {}", style.status(status), fail.rule),
+                        );
+                        let mut lines = fail.console.lines();
+                        label(
+                            &mut out,
+                            &style,
+                            "console",
+                            &format!(
+                                "{} {}",
+                                style.dim(&format!("({})", fail.console_engine)),
+                                lines.next().unwrap_or("")
+                            ),
+                        );
+                        for more in lines {
+                            let _ = writeln!(out, "{INDENT}{more}");
+                        }
+                        label(
+                            &mut out,
+                            &style,
+                            "rule",
+                            &format!(
+                                "{} {} (to change: the {})",
+                                fail.error, fail.spec, fail.blame
+                            ),
+                        );
+                        for (i, fix) in std::iter::once(&fail.fix)
+                            .chain(&fail.further_fixes)
+                            .enumerate()
+                        {
+                            let head = if i == 0 { "fix" } else { "then" };
+                            label(
+                                &mut out,
+                                &style,
+                                head,
+                                &format!("on {}: {}", fix.target.describe(), fix.summary),
+                            );
+                            if let Some(s) = fix.status {
+                                let _ = writeln!(
+                                    out,
+                                    "{INDENT}  {}",
+                                    style.green(&format!("status {s}"))
+                                );
+                            }
+                            for (n, v) in &fix.set_headers {
+                                let _ = writeln!(
+                                    out,
+                                    "{INDENT}  {}",
+                                    style.green(&format!("{n}: {v}"))
+                                );
+                            }
+                            for a in &fix.also {
+                                let _ = writeln!(out, "{INDENT}{}", style.dim(&format!("({a})")));
+                            }
+                        }
+                        let _ = writeln!(
+                            out,
+                            "{INDENT}{}",
+                            style.dim(&format!("[{}]", fail.fix_check))
+                        );
+                    } else {
+                        label(
+                            &mut out,
+                            &style,
+                            "result",
+                            &format!(
+                                "{} {}",
+                                style.status(status),
+                                f.outcome.reason.as_deref().unwrap_or("")
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(b) = &f.browser_recorded {
+                label(
+                    &mut out,
+                    &style,
+                    "browser",
+                    &format!("recorded the error {b}"),
+                );
+            }
+            let engines: Vec<String> = f
+                .engines
+                .iter()
+                .map(|e| {
+                    let mut s = format!("{} {}", e.engine, e.status.word());
+                    if let Some(err) = &e.error {
+                        let _ = write!(s, " ({err})");
+                    } else if e.decision != f.decision {
+                        let _ = write!(s, " ({})", e.decision.name());
+                    }
+                    s
+                })
+                .collect();
+            if f.engines_differ {
+                label(
+                    &mut out,
+                    &style,
+                    "engines",
+                    &format!("{} {}", style.yellow("DIFFER:"), engines.join("; ")),
+                );
+                for e in f.engines.iter().filter(|e| e.engine != "spec") {
+                    let detail = match (&e.console, &e.rule) {
+                        (Some(c), _) => c.lines().next().unwrap_or("").to_owned(),
+                        (None, Some(r)) => r.clone(),
+                        (None, None) => format!(
+                            "{} ({}), readable: {}",
+                            e.status.word(),
+                            e.decision.name(),
+                            if e.readable_headers.is_empty() {
+                                "no headers".to_owned()
+                            } else {
+                                e.readable_headers.join(", ")
+                            }
+                        ),
+                    };
+                    let _ = writeln!(out, "{INDENT}{}: {detail}", e.engine);
+                }
+            } else {
+                label(&mut out, &style, "engines", &engines.join("; "));
+            }
+            for n in &f.notes {
+                label(&mut out, &style, "note", n);
+            }
+        }
+        if !self.skipped.is_empty() {
+            let _ = writeln!(out, "\n{}", style.bold("Not replayed:"));
+            for s in &self.skipped {
+                let entry = s.entry.map(|e| format!("entry {e}: ")).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "   {}{} {}  {}",
+                    entry,
+                    s.method,
+                    s.url,
+                    style.dim(&format!("({})", s.reason))
+                );
+            }
+        }
+        out
+    }
+}

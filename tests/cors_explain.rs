@@ -1,0 +1,479 @@
+//! The `cors-explain` binary on real HAR files and raw header blocks (`cli` feature; the
+//! self dev-dependency in Cargo.toml turns it on for `cargo test`).
+//!
+//! Fixtures in `tests/data/har/`:
+//! - `chromium-cdp.har`: real Chromium 156, captured over the DevTools protocol by
+//!   `tests/browsers/recorder/capture_har.py` (the page makes six fetches: a passing simple
+//!   GET, a PUT whose preflight lacks Access-Control-Allow-Methods, a credentialed GET answered
+//!   `*`, a redirect to a third origin that taints the request's origin, and two GETs with
+//!   `X-Test` where the second reuses the cached preflight).
+//! - `firefox-netmonitor.har`: the same page, Firefox ESR 153's own HAR export.
+//! - `{chromium,firefox,webkit}-observed.har`: recorder observations of real runs of seven
+//!   scenarios, written in each engine's devtools flavour by `to_har.py` (WebKit's lists no
+//!   preflights).
+//! - `truncated.har`, `malformed.har`: broken input.
+#![cfg(feature = "cli")]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn data(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cors-explain"))
+        .args(args)
+        .output()
+        .expect("run cors-explain")
+}
+
+fn json(args: &[&str]) -> (Value, i32) {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let out = run(&all);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let value: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stderr}"));
+    (value, out.status.code().unwrap_or(-1))
+}
+
+fn fetches(report: &Value) -> &Vec<Value> {
+    report["fetches"].as_array().expect("fetches")
+}
+
+fn find<'a>(report: &'a Value, url_part: &str) -> Vec<&'a Value> {
+    fetches(report)
+        .iter()
+        .filter(|f| f["url"].as_str().unwrap_or("").contains(url_part))
+        .collect()
+}
+
+fn fix_headers(f: &Value) -> Vec<(String, String)> {
+    f["failure"]["fix"]["set_headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_owned(),
+                p[1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The six fetches of the capture page, as every engine must explain them.
+fn check_capture_page(report: &Value, engine: &str, console_start: &str) {
+    assert_eq!(report["page_origin"], "http://127.0.0.1:8821");
+    assert_eq!(report["recorded_by"], engine);
+    assert_eq!(report["profile"], engine);
+
+    let pass = find(report, "/pass")[0];
+    assert_eq!(pass["decision"], "simple");
+    assert_eq!(pass["outcome"]["status"], "pass");
+    assert_eq!(pass["outcome"]["response_type"], "cors");
+    let readable = pass["outcome"]["readable_headers"].as_array().unwrap();
+    assert!(readable.contains(&Value::from("x-total")), "{readable:?}");
+
+    let put = find(report, "/put-no-acam")[0];
+    assert_eq!(put["decision"], "preflighted");
+    assert_eq!(put["outcome"]["status"], "blocked");
+    assert_eq!(put["failure"]["error"], "MethodNotAllowed");
+    assert_eq!(put["failure"]["stage"], "preflight");
+    assert_eq!(put["failure"]["fix"]["target"], "preflight-response");
+    assert_eq!(
+        fix_headers(put),
+        [("Access-Control-Allow-Methods".to_owned(), "PUT".to_owned())]
+    );
+    assert!(
+        put["failure"]["console"]
+            .as_str()
+            .unwrap()
+            .starts_with(console_start),
+        "{}",
+        put["failure"]["console"]
+    );
+    assert!(
+        put["failure"]["spec"]
+            .as_str()
+            .unwrap()
+            .contains("#cors-preflight-fetch")
+    );
+
+    let cred = find(report, "/cred")[0];
+    assert_eq!(cred["credentials"], "include");
+    assert_eq!(cred["credentials_source"], "cookie sent");
+    assert_eq!(cred["failure"]["error"], "WildcardOriginWithCredentials");
+    assert_eq!(
+        fix_headers(cred),
+        [
+            (
+                "Access-Control-Allow-Origin".to_owned(),
+                "http://127.0.0.1:8821".to_owned()
+            ),
+            ("Vary".to_owned(), "Origin".to_owned())
+        ]
+    );
+    assert_eq!(cred["failure"]["fix_verified"], true);
+
+    let redir = find(report, "/redir")[0];
+    let wire = redir["wire"].as_array().unwrap();
+    assert_eq!(wire.len(), 2);
+    assert_eq!(wire[1]["origin"], "null", "the redirect tainted the origin");
+    assert_eq!(redir["failure"]["error"], "AllowOriginMismatch");
+    assert_eq!(
+        fix_headers(redir),
+        [("Access-Control-Allow-Origin".to_owned(), "*".to_owned())]
+    );
+
+    let cached = find(report, "/cached");
+    assert_eq!(cached.len(), 2);
+    assert_eq!(cached[0]["decision"], "preflighted");
+    assert_eq!(cached[1]["decision"], "preflight-cache-hit");
+    assert_eq!(cached[1]["wire"].as_array().unwrap().len(), 1);
+    assert!(cached.iter().all(|f| f["outcome"]["status"] == "pass"));
+
+    let ctl = find(report, "/ctl/results")[0];
+    assert_eq!(ctl["decision"], "same-origin");
+    assert_eq!(ctl["outcome"]["response_type"], "basic");
+
+    assert_eq!(report["summary"]["blocked"], 3);
+    assert_eq!(report["summary"]["passed"], 4);
+}
+
+#[test]
+fn real_chromium_devtools_protocol_har() {
+    let (report, code) = json(&[&data("har/chromium-cdp.har")]);
+    assert_eq!(code, 1);
+    check_capture_page(
+        &report,
+        "chromium",
+        "Access to fetch at 'http://127.0.0.1:8822/put-no-acam' from origin 'http://127.0.0.1:8821' has been blocked by CORS policy:",
+    );
+    // Chromium recorded its own verdict next to ours.
+    let put = find(&report, "/put-no-acam")[0];
+    assert!(
+        put["browser_recorded"]
+            .as_str()
+            .unwrap()
+            .contains("MethodDisallowedByPreflightResponse")
+    );
+    assert_eq!(
+        put["failure"]["chromium_cors_error"],
+        "kMethodDisallowedByPreflightResponse"
+    );
+}
+
+#[test]
+fn real_firefox_netmonitor_har() {
+    let (report, code) = json(&[&data("har/firefox-netmonitor.har")]);
+    assert_eq!(code, 1);
+    check_capture_page(&report, "firefox", "Cross-Origin Request Blocked:");
+    // Firefox lists the PUT before its preflight; they are still grouped.
+    let put = find(&report, "/put-no-acam")[0];
+    assert_eq!(put["entries"], serde_json::json!([4, 3]));
+}
+
+#[test]
+fn profile_flag_changes_the_console_wording() {
+    let (report, _) = json(&[&data("har/chromium-cdp.har"), "--profile", "webkit"]);
+    assert_eq!(report["profile"], "webkit");
+    assert_eq!(report["profile_source"], "--profile");
+    let put = find(&report, "/put-no-acam")[0];
+    let console = put["failure"]["console"].as_str().unwrap();
+    assert!(
+        console.contains("due to access control checks"),
+        "{console}"
+    );
+}
+
+fn observed(engine: &str) -> Value {
+    let (report, code) = json(&[&data(&format!("har/{engine}-observed.har"))]);
+    assert_eq!(code, 1, "{engine}");
+    assert_eq!(report["recorded_by"], engine);
+    report
+}
+
+#[test]
+fn observed_hars_in_three_flavours() {
+    for engine in ["chromium", "firefox", "webkit"] {
+        let report = observed(engine);
+        let simple = find(&report, "smoke-get-acao-match")[0];
+        assert_eq!(simple["outcome"]["status"], "pass", "{engine}");
+        assert_eq!(simple["decision"], "simple");
+
+        let cred = find(&report, "smoke-credentials-include-star")[0];
+        assert_eq!(
+            cred["failure"]["error"], "WildcardOriginWithCredentials",
+            "{engine}"
+        );
+
+        let taint = find(&report, "smoke-redirect-b-c-acao-a")[0];
+        assert_eq!(taint["failure"]["error"], "AllowOriginMismatch", "{engine}");
+        assert_eq!(taint["wire"][1]["origin"], "null");
+
+        let cached = find(&report, "smoke-cache-header-max-age-60-bp");
+        assert_eq!(cached[1]["decision"], "preflight-cache-hit", "{engine}");
+        assert_eq!(cached[1]["outcome"]["status"], "pass");
+
+        let put = find(&report, "smoke-put-preflight-no-acam")[0];
+        let header = find(&report, "smoke-acrh-missing-acah")[0];
+        if engine == "webkit" {
+            // WebKit's export has no preflights: the tool says so, with the curl to run.
+            assert_eq!(put["outcome"]["status"], "incomplete");
+            let reason = put["outcome"]["reason"].as_str().unwrap();
+            assert!(reason.contains("curl -i -X OPTIONS"), "{reason}");
+            assert!(
+                reason.contains("Access-Control-Request-Method: PUT"),
+                "{reason}"
+            );
+            // and the passing preflighted request is taken to have had its preflight pass
+            assert_eq!(cached[0]["wire"][0]["source"], "assumed");
+        } else {
+            assert_eq!(put["failure"]["error"], "MethodNotAllowed", "{engine}");
+            assert_eq!(header["failure"]["error"], "HeaderNotAllowed", "{engine}");
+            assert_eq!(
+                fix_headers(header),
+                [(
+                    "Access-Control-Allow-Headers".to_owned(),
+                    "x-test".to_owned()
+                )]
+            );
+        }
+
+        // `Access-Control-Expose-Headers: *` with credentials: WebKit alone exposes `accept`.
+        let star = find(&report, "aceh-star-include")[0];
+        assert_eq!(star["engines_differ"], true, "{engine}");
+        let webkit = star["engines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["engine"] == "webkit")
+            .unwrap();
+        assert!(
+            webkit["readable_headers"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("accept"))
+        );
+        assert_eq!(report["summary"]["engines_differ"], 1);
+    }
+}
+
+#[test]
+fn human_output_without_colour_off_a_terminal() {
+    let out = run(&[&data("har/chromium-cdp.har")]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains('\x1b'),
+        "no ANSI codes when stdout is a pipe"
+    );
+    assert!(text.contains("BLOCKED preflight response: method PUT is not listed"));
+    assert!(text.contains("Access-Control-Allow-Methods: PUT"));
+    assert!(text.contains("decision  preflight-cache-hit"));
+    assert!(text.contains("the page can read the body and the headers"));
+    let out = run(&[&data("har/chromium-cdp.har"), "--no-color"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
+}
+
+#[test]
+fn broken_har_files_are_input_errors() {
+    let out = run(&[&data("har/truncated.har")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("truncated"), "{err}");
+    assert!(err.contains("line 732, column"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    let out = run(&[&data("har/malformed.har")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 29, column"), "{err}");
+    assert!(err.contains("not valid JSON"), "{err}");
+
+    let out = run(&[&data("har/does-not-exist.har")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+}
+
+#[test]
+fn every_prefix_of_a_real_har_is_an_error_or_a_report_never_a_panic() {
+    use fetch_cors::Profile;
+    use fetch_cors::explain::{explain, har};
+    let text = std::fs::read_to_string(data("har/firefox-netmonitor.har")).unwrap();
+    let mut cut = 0;
+    while cut < text.len() {
+        if text.is_char_boundary(cut) {
+            if let Ok(capture) = har::parse(&text[..cut], &har::HarOptions::default()) {
+                let _ = explain(&capture, &Profile::FIREFOX);
+            }
+        }
+        cut += 97;
+    }
+    // Structure errors name the field.
+    let e = har::parse(
+        r#"{"log": {"entries": [{"request": {"method": "GET", "url": 5}}]}}"#,
+        &har::HarOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.message.contains("log.entries[0].request.url"), "{e}");
+}
+
+#[test]
+fn usage_errors() {
+    for args in [
+        &[][..],
+        &["--profile", "lynx", "x.har"],
+        &["raw", "--origin", "https://app.example"],
+        &[
+            "raw",
+            "--origin",
+            "https://app.example",
+            "--url",
+            "https://a.example/",
+        ],
+        &["x.har", "--url", "https://a.example/"],
+        &[
+            "raw",
+            "--origin",
+            "app",
+            "--url",
+            "https://a.example/",
+            "--response",
+            "x",
+        ],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty());
+    }
+    let out = run(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cors-explain raw"));
+}
+
+#[test]
+fn raw_preflight_with_missing_method_credentials_and_header() {
+    let (report, code) = json(&[
+        "raw",
+        "--origin",
+        "https://app.example",
+        "--method",
+        "PUT",
+        "--header",
+        "X-A: 1",
+        "--header",
+        "Content-Type: application/json",
+        "--credentials",
+        "include",
+        "--mode",
+        "cors",
+        "--url",
+        "https://api.example/x",
+        "--preflight-response",
+        &data("raw/preflight-put-missing.txt"),
+        "--response",
+        &data("raw/response-ok.txt"),
+    ]);
+    assert_eq!(code, 1);
+    let f = &fetches(&report)[0];
+    assert_eq!(f["decision"], "preflighted");
+    assert_eq!(f["failure"]["error"], "InvalidAllowCredentials");
+    // Replaying with each fix in turn finds the rest, and the whole set passes.
+    let further: Vec<&str> = f["failure"]["further_fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["set_headers"][0][1].as_str().unwrap())
+        .collect();
+    assert_eq!(further, ["GET, POST, PUT", "content-type, x-a", "true"]);
+    assert_eq!(f["failure"]["fix_verified"], true);
+}
+
+#[test]
+fn raw_passing_and_redirect_hops() {
+    let (report, code) = json(&[
+        "raw",
+        "--origin",
+        "https://app.example",
+        "--url",
+        "https://api.example/x",
+        "--response",
+        &data("raw/response-ok.txt"),
+    ]);
+    assert_eq!(code, 0);
+    let f = &fetches(&report)[0];
+    assert_eq!(f["outcome"]["status"], "pass");
+    assert_eq!(
+        f["outcome"]["readable_headers"],
+        serde_json::json!(["content-type"])
+    );
+
+    // curl -i -L: a 301 to another origin, then a response naming the page's origin, which
+    // no longer matches the tainted `null` origin.
+    let (report, code) = json(&[
+        "raw",
+        "--origin",
+        "https://app.example",
+        "--url",
+        "https://api.example/old",
+        "--response",
+        &data("raw/response-redirect.txt"),
+    ]);
+    assert_eq!(code, 1);
+    let f = &fetches(&report)[0];
+    assert_eq!(f["wire"][1]["url"], "https://cdn.example/x");
+    assert_eq!(f["failure"]["error"], "AllowOriginMismatch");
+
+    // No preflight response given for a request that needs one: incomplete, with the curl.
+    let (report, code) = json(&[
+        "raw",
+        "--origin",
+        "https://app.example",
+        "--method",
+        "DELETE",
+        "--url",
+        "https://api.example/x",
+        "--response",
+        &data("raw/response-ok.txt"),
+    ]);
+    assert_eq!(code, 1);
+    let reason = fetches(&report)[0]["outcome"]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("curl -i -X OPTIONS 'https://api.example/x'"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn raw_bad_block_is_an_input_error_with_a_line() {
+    let dir = std::env::temp_dir().join(format!("cors-explain-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.txt");
+    std::fs::write(
+        &bad,
+        "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin *\r\n\r\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "raw",
+        "--origin",
+        "https://app.example",
+        "--url",
+        "https://api.example/x",
+        "--response",
+        bad.to_str().unwrap(),
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2: expected a header line"), "{err}");
+}
