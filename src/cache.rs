@@ -369,6 +369,11 @@ impl PreflightCache {
         if shape == CacheShape::ReplacePerUrl {
             slot.items.clear();
         }
+        // The standard removes an entry when its max-age expires, so an expired entry must
+        // not be "refreshed" back to life by the matching below (found by fuzzing: a `*`
+        // granted for 5 s, expired, then matched by a later grant for DELETE, came back for
+        // the later grant's max-age).
+        slot.items.retain(|i| i.live(now));
         let tokens = grant
             .methods()
             .map(|m| (Kind::Method, m))

@@ -38,7 +38,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use crate::classify::{Path, main_fetch_path};
 use crate::error::{CorsError, Stage};
 use crate::header::safelist::{
-    is_cors_safelisted_response_header_name, is_forbidden_response_header_name,
+    is_cors_safelisted_response_header, is_forbidden_response_header_name,
 };
 use crate::header::values::{Combined, ListValues, extract_header_list_values, get};
 use crate::profile::{MultipleAllowOrigin, Profile};
@@ -192,6 +192,9 @@ pub struct Exposure<'r> {
     _proof: Option<CorsOk>,
 }
 
+// The CORS variant holds the Expose-Headers list inline (up to eight header lines without a
+// heap allocation); boxing it would allocate on every check.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 enum Filter<'r> {
     /// Basic filtered response: everything but forbidden response-header names.
@@ -245,7 +248,7 @@ impl<'r> Exposure<'r> {
                 extra,
                 star_extra,
             } => {
-                if is_cors_safelisted_response_header_name(bytes)
+                if is_cors_safelisted_response_header(name)
                     || extra
                         .iter()
                         .chain(star_extra.iter())
@@ -343,7 +346,7 @@ fn cors_filter<'r>(request: &Request<'_>, headers: &'r HeaderMap, profile: &Prof
     let exposed = extract_header_list_values(headers, &ACCESS_CONTROL_EXPOSE_HEADERS)
         .ok()
         .flatten();
-    let star = exposed.as_ref().is_some_and(|l| l.contains_exact(b"*"));
+    let star = exposed.as_ref().is_some_and(ListValues::has_star);
     let include = request.credentials_mode() == CredentialsMode::Include;
     Filter::Cors {
         all: star && !include,

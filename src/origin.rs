@@ -165,10 +165,11 @@ impl Origin {
         if scheme == "blob" {
             return Origin::from_url(url).same_origin(self);
         }
-        TUPLE_SCHEMES.contains(&scheme)
+        // The host first: it is what usually differs. Our scheme is a tuple scheme, so
+        // equal schemes mean the URL's origin is a tuple too.
+        url.host().is_some_and(|h| host_eq(&t.host, &h))
             && *t.scheme == *scheme
             && url.port_or_known_default() == Some(t.port)
-            && url.host().is_some_and(|h| host_eq(&t.host, &h))
     }
 
     /// *Obtain a site*: the scheme and registrable domain (or host, for IP addresses and

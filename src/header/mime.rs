@@ -7,6 +7,7 @@
 //! check that shares the first parse steps and does not allocate; [`parse_mime_type`] builds the
 //! full record, and [`extract_mime_type`] is the forgiving response-side algorithm from Fetch.
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use http::HeaderMap;
@@ -165,6 +166,9 @@ fn collect_quoted_string_value(input: &[u8], position: &mut usize) -> Vec<u8> {
     value
 }
 
+/// Up to this many parameters, a new name is checked against the earlier ones one by one.
+const LINEAR_PARAMETER_SEARCH: usize = 16;
+
 /// Parses a MIME type from bytes; `None` is the spec's failure.
 ///
 /// <https://mimesniff.spec.whatwg.org/#parse-a-mime-type-from-bytes>
@@ -190,6 +194,9 @@ pub fn parse_mime_type(input: &[u8]) -> Option<MimeType> {
     };
     // Step 11, with `input` now starting at the `;` after the subtype (or empty).
     let mut position = 0;
+    // The names seen so far, once there are too many to search one by one: without it a value
+    // with many parameters would take quadratic time.
+    let mut seen: Option<BTreeSet<String>> = None;
     while position < input.len() {
         // Steps 11.1 and 11.2.
         position += 1;
@@ -227,8 +234,22 @@ pub fn parse_mime_type(input: &[u8]) -> Option<MimeType> {
         // Step 11.10.
         if is_token(name) && value.iter().all(|&b| is_http_quoted_string_token(b)) {
             let name = isomorphic_decode(name).to_ascii_lowercase();
-            if mime_type.parameter(&name).is_none() {
-                mime_type.parameters.push((name, isomorphic_decode(&value)));
+            let parameters = &mut mime_type.parameters;
+            let new = match &mut seen {
+                Some(seen) => seen.insert(name.clone()),
+                None if parameters.len() < LINEAR_PARAMETER_SEARCH => {
+                    parameters.iter().all(|(n, _)| *n != name)
+                }
+                None => {
+                    let mut names: BTreeSet<String> =
+                        parameters.iter().map(|(n, _)| n.clone()).collect();
+                    let new = names.insert(name.clone());
+                    seen = Some(names);
+                    new
+                }
+            };
+            if new {
+                parameters.push((name, isomorphic_decode(&value)));
             }
         }
     }
@@ -243,10 +264,18 @@ pub(crate) fn essence_eq(input: &[u8], essences: &[&str]) -> bool {
     let Some((type_, subtype, _)) = split_essence(input) else {
         return false;
     };
+    // `essence` is `type_`, `/`, `subtype`, ignoring ASCII case. The type is a token, so the
+    // `/` found at its length is the essence's first `/`.
     essences.iter().any(|essence| {
-        essence.split_once('/').is_some_and(|(t, s)| {
-            type_.eq_ignore_ascii_case(t.as_bytes()) && subtype.eq_ignore_ascii_case(s.as_bytes())
-        })
+        let essence = essence.as_bytes();
+        essence.len() == type_.len() + 1 + subtype.len()
+            && essence.get(type_.len()) == Some(&b'/')
+            && essence
+                .get(..type_.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(type_))
+            && essence
+                .get(type_.len() + 1..)
+                .is_some_and(|s| s.eq_ignore_ascii_case(subtype))
     })
 }
 
@@ -298,6 +327,24 @@ mod tests {
         "multipart/form-data",
         "text/plain",
     ];
+
+    #[test]
+    fn many_parameters_first_occurrence_wins() {
+        let mut input = String::from("text/plain");
+        for i in 0..40 {
+            input.push_str(&format!(";p{i}={i}"));
+        }
+        input.push_str(";P3=dup;p30=dup;p40=new;P0=dup");
+        let mime = parse_mime_type(input.as_bytes()).unwrap();
+        assert_eq!(mime.parameters.len(), 41);
+        assert_eq!(mime.parameter("p3"), Some("3"));
+        assert_eq!(mime.parameter("p30"), Some("30"));
+        assert_eq!(mime.parameter("p0"), Some("0"));
+        assert_eq!(mime.parameter("p40"), Some("new"));
+        let names: Vec<&str> = mime.parameters.iter().map(|(n, _)| n.as_str()).collect();
+        let expected: Vec<String> = (0..=40).map(|i| format!("p{i}")).collect();
+        assert_eq!(names, expected);
+    }
 
     #[test]
     fn item_162_parse_lowercases_and_keeps_first_parameter() {

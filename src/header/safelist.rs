@@ -8,6 +8,10 @@
 //! - Response side: the fixed CORS-safelisted response-header names and the forbidden
 //!   response-header names.
 
+use http::header::{
+    ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE,
+    EXPIRES, LAST_MODIFIED, PRAGMA, RANGE,
+};
 use http::{HeaderMap, HeaderName};
 use smallvec::SmallVec;
 
@@ -71,23 +75,30 @@ pub fn is_cors_safelisted_request_header(
     // An engine that rejects bytes 0x80-0xFF treats them as CORS-unsafe bytes too.
     let unsafe_byte =
         |b: u8| is_cors_unsafe_request_header_byte(b) || (!rules.high_bytes_allowed && b >= 0x80);
-    // Step 2; `HeaderName` is already lowercase.
-    match name.as_str() {
-        "accept" => !value.iter().copied().any(unsafe_byte),
-        "accept-language" | "content-language" => value.iter().copied().all(is_language_value_byte),
-        "content-type" => {
-            !value.iter().copied().any(unsafe_byte) && essence_eq(value, &SAFELISTED_CONTENT_TYPES)
-        }
-        "range" => matches!(
+    // Step 2. `http` represents these five names as standard headers (whatever the case they
+    // were given in), so comparing with the constants compares enum tags, not bytes.
+    if *name == ACCEPT {
+        !value.iter().copied().any(unsafe_byte)
+    } else if *name == ACCEPT_LANGUAGE || *name == CONTENT_LANGUAGE {
+        value.iter().copied().all(is_language_value_byte)
+    } else if *name == CONTENT_TYPE {
+        !value.iter().copied().any(unsafe_byte) && essence_eq(value, &SAFELISTED_CONTENT_TYPES)
+    } else if *name == RANGE {
+        matches!(
             range::parse(value, false, rules.range_value_case_insensitive),
             // A suffix range (`bytes=-500`) has no start and is not safelisted.
             Some((Some(_), _))
-        ),
-        other => rules
+        )
+    } else if rules.extra_request_headers.is_empty() {
+        false
+    } else {
+        // `HeaderName` is already lowercase.
+        let other = name.as_str();
+        rules
             .extra_request_headers
             .iter()
             .find(|extra| extra.name == other)
-            .is_some_and(|extra| extra_value_matches(extra.value, value)),
+            .is_some_and(|extra| extra_value_matches(extra.value, value))
     }
 }
 
@@ -145,32 +156,27 @@ pub fn cors_unsafe_request_header_names<'h>(
 ) -> UnsafeNames<'h> {
     let mut unsafe_names = UnsafeNames::new();
     let mut safelist_value_size: usize = 0;
-    // Step 4, grouped by name: a name is unsafe as soon as one of its entries is.
-    for name in headers.keys() {
-        // How many entries of this name are unsafe (a name is unsafe once one entry is).
-        let mut unsafe_entries = 0usize;
-        if rules.combine_repeated {
+    // Step 4. A name is unsafe as soon as one of its entries is; an engine that does not
+    // de-duplicate lists the name once per unsafe entry.
+    if rules.combine_repeated {
+        for name in headers.keys() {
             match combined_value_is_safelisted(headers, name, rules) {
                 Some(len) => safelist_value_size = safelist_value_size.saturating_add(len),
-                None => unsafe_entries = 1,
-            }
-        } else {
-            for value in headers.get_all(name) {
-                let value = value.as_bytes();
-                if is_cors_safelisted_request_header(name, value, rules) {
-                    safelist_value_size = safelist_value_size.saturating_add(value.len());
-                } else {
-                    unsafe_entries += 1;
-                }
+                None => unsafe_names.push(name),
             }
         }
-        // An engine that does not de-duplicate lists the name once per unsafe entry.
-        let times = if rules.deduplicate_unsafe_names {
-            unsafe_entries.min(1)
-        } else {
-            unsafe_entries
-        };
-        unsafe_names.extend(std::iter::repeat_n(name, times));
+    } else {
+        // Entry by entry, without a second lookup per name.
+        for (name, value) in headers {
+            let value = value.as_bytes();
+            if is_cors_safelisted_request_header(name, value, rules) {
+                safelist_value_size = safelist_value_size.saturating_add(value.len());
+            } else if !(rules.deduplicate_unsafe_names && unsafe_names.last() == Some(&name)) {
+                // `HeaderMap` yields the entries of one name together, so this skips most
+                // duplicates at once; the `dedup` below makes sure of the rest.
+                unsafe_names.push(name);
+            }
+        }
     }
     // Step 5: every header is either unsafe or potentially unsafe, so past the limit the
     // result is every name in the list.
@@ -181,9 +187,22 @@ pub fn cors_unsafe_request_header_names<'h>(
         unsafe_names.clear();
         unsafe_names.extend(headers.keys());
     }
-    // Step 6; `keys()` yields each name once, so the standard's list has no duplicates.
-    unsafe_names.sort_unstable_by(|a, b| a.as_str().as_bytes().cmp(b.as_str().as_bytes()));
+    // Step 6: sorted, and for the standard's set semantics without duplicates.
+    unsafe_names.sort_unstable_by(|a, b| byte_order(a, b));
+    if rules.deduplicate_unsafe_names {
+        unsafe_names.dedup();
+    }
     unsafe_names
+}
+
+/// The byte order of two (lowercase) names. Names mostly differ in their first byte, which is
+/// compared before the whole names are.
+fn byte_order(a: &HeaderName, b: &HeaderName) -> std::cmp::Ordering {
+    let (a, b) = (a.as_str().as_bytes(), b.as_str().as_bytes());
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) if x != y => x.cmp(y),
+        _ => a.cmp(b),
+    }
 }
 
 /// With `combine_repeated`: the combined value's length if it is safelisted, else `None`.
@@ -259,7 +278,7 @@ pub fn is_no_cors_safelisted_in(headers: &HeaderMap, name: &HeaderName) -> bool 
 pub fn is_forbidden_request_header(name: &HeaderName, value: &[u8]) -> bool {
     let name = name.as_str();
     // Step 1.
-    if FORBIDDEN_REQUEST_HEADER_NAMES.contains(&name) {
+    if is_always_forbidden_request_header_name(name) {
         return true;
     }
     // Step 2.
@@ -277,7 +296,28 @@ pub fn is_forbidden_request_header(name: &HeaderName, value: &[u8]) -> bool {
     false
 }
 
-/// The names that are always forbidden request-headers, lowercase.
+/// Whether `name` (lowercase) is in [`FORBIDDEN_REQUEST_HEADER_NAMES`]. A `match` on the
+/// length first, so that a name is compared with at most a few candidates of its length.
+fn is_always_forbidden_request_header_name(name: &str) -> bool {
+    match name.len() {
+        2 => name == "te",
+        3 => matches!(name, "dnt" | "via"),
+        4 => matches!(name, "date" | "host"),
+        6 => matches!(name, "cookie" | "expect" | "origin"),
+        7 => matches!(name, "cookie2" | "referer" | "trailer" | "upgrade"),
+        10 => matches!(name, "connection" | "keep-alive" | "set-cookie"),
+        14 => matches!(name, "accept-charset" | "content-length"),
+        15 => name == "accept-encoding",
+        17 => name == "transfer-encoding",
+        29 => name == "access-control-request-method",
+        30 => name == "access-control-request-headers",
+        _ => false,
+    }
+}
+
+/// The names that are always forbidden request-headers, lowercase: the standard's list, which
+/// the `match` above must equal (checked by a test).
+#[cfg_attr(not(test), allow(dead_code))]
 const FORBIDDEN_REQUEST_HEADER_NAMES: [&str; 21] = [
     "accept-charset",
     "accept-encoding",
@@ -377,6 +417,18 @@ pub fn is_cors_safelisted_response_header_name(name: &[u8]) -> bool {
     CORS_SAFELISTED_RESPONSE_HEADER_NAMES
         .iter()
         .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+/// [`is_cors_safelisted_response_header_name`] for a [`HeaderName`]. `http` represents all
+/// seven names as standard headers, so this compares enum tags rather than bytes.
+pub(crate) fn is_cors_safelisted_response_header(name: &HeaderName) -> bool {
+    *name == CACHE_CONTROL
+        || *name == CONTENT_LANGUAGE
+        || *name == CONTENT_LENGTH
+        || *name == CONTENT_TYPE
+        || *name == EXPIRES
+        || *name == LAST_MODIFIED
+        || *name == PRAGMA
 }
 
 #[cfg(test)]
@@ -666,6 +718,61 @@ mod tests {
         assert!(!is_forbidden_request_header(&name("accept"), b"x"));
         assert!(!is_forbidden_request_header(&name("authorization"), b"x"));
         assert!(!is_forbidden_request_header(&name("referrer-policy"), b"x"));
+    }
+
+    #[test]
+    fn forbidden_name_match_equals_the_list() {
+        for n in FORBIDDEN_REQUEST_HEADER_NAMES {
+            assert!(is_always_forbidden_request_header_name(n), "{n}");
+            // One byte changed, or one more or fewer: no longer forbidden.
+            let mut changed = n.as_bytes().to_vec();
+            changed[0] = b'q';
+            let changed = String::from_utf8(changed).unwrap();
+            assert!(
+                !is_always_forbidden_request_header_name(&changed),
+                "{changed}"
+            );
+            assert!(!is_always_forbidden_request_header_name(&n[1..]), "{n}");
+            assert!(!is_always_forbidden_request_header_name(&format!("{n}x")));
+        }
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #[test]
+        fn forbidden_name_match_agrees_with_list(
+            n in proptest::prop_oneof![
+                proptest::sample::select(FORBIDDEN_REQUEST_HEADER_NAMES.to_vec())
+                    .prop_map(str::to_owned),
+                "[a-z2-]{1,31}",
+            ]
+        ) {
+            proptest::prop_assert_eq!(
+                is_always_forbidden_request_header_name(&n),
+                FORBIDDEN_REQUEST_HEADER_NAMES.contains(&n.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn safelisted_response_name_by_tag_agrees_with_bytes() {
+        for n in CORS_SAFELISTED_RESPONSE_HEADER_NAMES.iter().chain(&[
+            "set-cookie",
+            "accept",
+            "x-a",
+            "content-location",
+            "etag",
+        ]) {
+            for spelled in [n.to_string(), n.to_ascii_uppercase()] {
+                let header = name(&spelled);
+                assert_eq!(
+                    is_cors_safelisted_response_header(&header),
+                    is_cors_safelisted_response_header_name(spelled.as_bytes()),
+                    "{spelled}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -347,40 +347,96 @@ impl std::error::Error for InvalidList {}
 /// cheap to clone, so it can be searched several times.
 #[derive(Clone, Debug)]
 pub struct ListValues<'h> {
-    /// The entries; four fit inline, which covers every real response.
-    entries: SmallVec<[&'h [u8]; 4]>,
+    /// The entries; eight fit inline, so a response of up to eight headers never allocates.
+    entries: SmallVec<[&'h [u8]; 8]>,
     /// Index of the entry being read.
     entry: usize,
     /// The unread part of that entry.
     rest: &'h [u8],
+    /// Whether some element of the whole list is `*`.
+    star: bool,
+    /// Bit `min(len, 63)` is set for the length `len` of every element of the whole list: a
+    /// needle whose length has no bit cannot be in the list, so most searches end at once.
+    lengths: u64,
+}
+
+/// The bit of [`ListValues::lengths`] for an element of `len` bytes.
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
 }
 
 impl<'h> ListValues<'h> {
     /// Whether some element is a byte-case-insensitive match for `needle` (header names).
     pub fn contains_ignore_ascii_case(&self, needle: &[u8]) -> bool {
-        self.clone().any(|e| e.eq_ignore_ascii_case(needle))
+        self.lengths & length_bit(needle.len()) != 0
+            && self.any_element(|e| e.eq_ignore_ascii_case(needle))
     }
 
     /// Whether some element equals `needle` byte for byte (methods).
     pub fn contains_exact(&self, needle: &[u8]) -> bool {
-        self.clone().any(|e| e == needle)
+        self.lengths & length_bit(needle.len()) != 0 && self.any_element(|e| e == needle)
     }
 
     /// Whether the list has no elements, as for `Access-Control-Allow-Methods:` with an empty
     /// value. An empty list is not the same as an absent header.
     pub fn is_empty(&self) -> bool {
-        self.clone().next().is_none()
+        !self.any_element(|_| true)
+    }
+
+    /// Whether `f` holds for some element not yet iterated, searched in place: the searches
+    /// above run once per header name on the hot path, so they do not clone the entry list.
+    fn any_element(&self, mut f: impl FnMut(&'h [u8]) -> bool) -> bool {
+        if any_in_entry(self.rest, &mut f) {
+            return true;
+        }
+        let later = self.entries.get(self.entry + 1..).unwrap_or_default();
+        later.iter().any(|entry| any_in_entry(entry, &mut f))
+    }
+
+    /// Whether the whole list, read or not, has an element `*`: noted while
+    /// [`extract_header_list_values`] validated it, so asking costs nothing.
+    pub(crate) fn has_star(&self) -> bool {
+        self.star
     }
 }
 
-impl<'h> Iterator for ListValues<'h> {
-    type Item = &'h [u8];
+/// Whether `f` holds for some non-empty element of one entry (split at commas, trimmed of tabs
+/// and spaces).
+#[inline]
+fn any_in_entry<'h>(entry: &'h [u8], f: &mut impl FnMut(&'h [u8]) -> bool) -> bool {
+    let mut rest = entry;
+    loop {
+        let (element, after) = match rest.iter().position(|&b| b == b',') {
+            Some(comma) => {
+                let (element, after) = split_around(rest, comma);
+                (element, Some(after))
+            }
+            None => (rest, None),
+        };
+        let element = trim_http_tab_or_space(element);
+        if !element.is_empty() && f(element) {
+            return true;
+        }
+        match after {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+}
 
-    fn next(&mut self) -> Option<&'h [u8]> {
+/// A position in a [`ListValues`]: the entry being read and its unread part.
+struct ListCursor<'h> {
+    entry: usize,
+    rest: &'h [u8],
+}
+
+impl<'h> ListCursor<'h> {
+    /// The next non-empty element, trimmed of tabs and spaces.
+    fn next(&mut self, entries: &[&'h [u8]]) -> Option<&'h [u8]> {
         loop {
             if self.rest.is_empty() {
                 self.entry += 1;
-                self.rest = self.entries.get(self.entry).copied()?;
+                self.rest = entries.get(self.entry).copied()?;
             }
             let (element, after) = match self.rest.iter().position(|&b| b == b',') {
                 Some(comma) => split_around(self.rest, comma),
@@ -395,18 +451,43 @@ impl<'h> Iterator for ListValues<'h> {
     }
 }
 
+impl<'h> Iterator for ListValues<'h> {
+    type Item = &'h [u8];
+
+    fn next(&mut self) -> Option<&'h [u8]> {
+        let mut cursor = ListCursor {
+            entry: self.entry,
+            rest: self.rest,
+        };
+        let element = cursor.next(&self.entries);
+        self.entry = cursor.entry;
+        self.rest = cursor.rest;
+        element
+    }
+}
+
 /// Checks one entry against the RFC 9110 `#token` rule: elements separated by commas with
 /// optional whitespace, empty elements allowed, every other element a token.
-fn check_token_list(value: &[u8]) -> Result<(), InvalidList> {
-    for element in value.split(|&b| b == b',') {
-        let element = trim_http_tab_or_space(element);
-        if !element.is_empty() && !is_token(element) {
-            return Err(InvalidList {
-                element: element.to_vec(),
-            });
+///
+/// Notes in `star` whether one of the elements is `*`, and the elements' lengths in `lengths`
+/// (see [`ListValues`]).
+fn check_token_list(value: &[u8], star: &mut bool, lengths: &mut u64) -> Result<(), InvalidList> {
+    let mut invalid = None;
+    any_in_entry(value, &mut |element| {
+        *star |= element == b"*";
+        *lengths |= length_bit(element.len());
+        let bad = !is_token(element);
+        if bad {
+            invalid = Some(element);
         }
+        bad
+    });
+    match invalid {
+        Some(element) => Err(InvalidList {
+            element: element.to_vec(),
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Extracts header list values for a header whose ABNF is a `#` list of tokens:
@@ -436,21 +517,23 @@ pub fn extract_header_list_values<'h>(
     headers: &'h HeaderMap,
     name: &HeaderName,
 ) -> Result<Option<ListValues<'h>>, InvalidList> {
-    let entries: SmallVec<[&'h [u8]; 4]> = headers
-        .get_all(name)
-        .iter()
-        .map(HeaderValue::as_bytes)
-        .collect();
-    let Some(&first) = entries.first() else {
+    let mut values = headers.get_all(name).iter();
+    let Some(first) = values.next().map(HeaderValue::as_bytes) else {
         return Ok(None);
     };
+    let mut entries: SmallVec<[&'h [u8]; 8]> = SmallVec::new();
+    entries.push(first);
+    entries.extend(values.map(HeaderValue::as_bytes));
+    let (mut star, mut lengths) = (false, 0);
     for entry in &entries {
-        check_token_list(entry)?;
+        check_token_list(entry, &mut star, &mut lengths)?;
     }
     Ok(Some(ListValues {
         entries,
         entry: 0,
         rest: first,
+        star,
+        lengths,
     }))
 }
 

@@ -1,0 +1,388 @@
+//! Linear time: every parser at two sizes, a 64 KiB and a 1 MiB value (16x), and a
+//! 1,000-item and a 10,000-item list (10x). Linear means the larger input's median is about
+//! the size ratio times the smaller one's; criterion's throughput line shows it directly (the
+//! same bytes or elements per second at both sizes).
+//!
+//! Run with `cargo bench --bench scaling`. The inputs are adversarial where that matters:
+//! values made of many parameters, quoted strings left open across entries, long runs of
+//! leading zeros or whitespace, and lists that never match what is looked for.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
+use fetch_cors::header::{
+    extract_header_list_values, get_decode_split, max_age, parse_mime_type,
+    parse_single_range_header_value, split_value,
+};
+use fetch_cors::{
+    CredentialsMode, Origin, Profile, Request, ResponseHead, Stage, check_preflight_response,
+    check_response, classify_request, cors_check,
+};
+use http::header::{
+    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS,
+    ACCESS_CONTROL_MAX_AGE, HeaderName,
+};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+
+/// 64 KiB and 1 MiB.
+const BYTES: [usize; 2] = [64 << 10, 1 << 20];
+/// 1,000 and 10,000 items.
+const ITEMS: [usize; 2] = [1_000, 10_000];
+
+fn value(bytes: &[u8]) -> HeaderValue {
+    HeaderValue::from_bytes(bytes).expect("a valid header value")
+}
+
+/// `seed` repeated to exactly `len` bytes.
+fn repeat_to(seed: &[u8], len: usize) -> Vec<u8> {
+    seed.iter().copied().cycle().take(len).collect()
+}
+
+/// A header map holding `values` as entries of `name`.
+fn entries(name: &HeaderName, values: impl IntoIterator<Item = Vec<u8>>) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for v in values {
+        headers.append(name.clone(), value(&v));
+    }
+    headers
+}
+
+fn config<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1));
+    g
+}
+
+/// Get, decode and split: one long value, and many entries with a quote left open in each.
+fn split(c: &mut Criterion) {
+    let mut g = config(c, "split_value");
+    for n in BYTES {
+        let v = repeat_to(br#"a, "b,\"c", d;e=f,,"#, n);
+        g.throughput(Throughput::Bytes(n as u64));
+        g.bench_with_input(BenchmarkId::new("bytes", n), &v, |b, v| {
+            b.iter(|| split_value(black_box(v)).count())
+        });
+    }
+    g.finish();
+    let mut g = config(c, "get_decode_split");
+    let name = HeaderName::from_static("x-list");
+    for n in ITEMS {
+        // Every entry opens a quote the next one closes: the across-entries path.
+        let headers = entries(&name, (0..n).map(|i| format!("x{i}, \"q").into_bytes()));
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("entries", n), &headers, |b, h| {
+            b.iter(|| get_decode_split(black_box(h), &name).map(Iterator::count))
+        });
+    }
+    g.finish();
+}
+
+/// Extract header list values: one long value, and many entries.
+fn list(c: &mut Criterion) {
+    let mut g = config(c, "extract_header_list_values");
+    for n in BYTES {
+        let headers = entries(
+            &ACCESS_CONTROL_ALLOW_HEADERS,
+            [repeat_to(b"x-custom-header, ", n)],
+        );
+        g.throughput(Throughput::Bytes(n as u64));
+        g.bench_with_input(BenchmarkId::new("bytes", n), &headers, |b, h| {
+            b.iter(|| {
+                extract_header_list_values(black_box(h), &ACCESS_CONTROL_ALLOW_HEADERS)
+                    .map(|l| l.map(|l| l.contains_ignore_ascii_case(b"absent")))
+            })
+        });
+    }
+    for n in ITEMS {
+        let headers = entries(
+            &ACCESS_CONTROL_ALLOW_HEADERS,
+            (0..n).map(|i| format!("x-h{i}").into_bytes()),
+        );
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("entries", n), &headers, |b, h| {
+            b.iter(|| {
+                extract_header_list_values(black_box(h), &ACCESS_CONTROL_ALLOW_HEADERS)
+                    .map(|l| l.map(|l| l.contains_ignore_ascii_case(b"absent")))
+            })
+        });
+    }
+    g.finish();
+}
+
+/// The MIME type parser: one long value of many parameters (all distinct, the worst case
+/// for the duplicate check), and a list of parameters by count.
+fn mime(c: &mut Criterion) {
+    let mut g = config(c, "parse_mime_type");
+    for n in BYTES {
+        let mut v = b"text/plain".to_vec();
+        let mut i = 0usize;
+        while v.len() < n {
+            v.extend_from_slice(format!(";p{i}=\"v\\\"{i}\"").as_bytes());
+            i += 1;
+        }
+        g.throughput(Throughput::Bytes(v.len() as u64));
+        g.bench_with_input(BenchmarkId::new("bytes", n), &v, |b, v| {
+            b.iter(|| parse_mime_type(black_box(v)).map(|m| m.parameters.len()))
+        });
+    }
+    for n in ITEMS {
+        let mut v = b"text/plain".to_vec();
+        for i in 0..n {
+            v.extend_from_slice(format!(";name{i}=value").as_bytes());
+        }
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("parameters", n), &v, |b, v| {
+            b.iter(|| parse_mime_type(black_box(v)).map(|m| m.parameters.len()))
+        });
+    }
+    g.finish();
+}
+
+/// The single-range parser: a start made of a long run of leading zeros, so the digit loop
+/// reads the whole value.
+fn range(c: &mut Criterion) {
+    let mut g = config(c, "parse_single_range_header_value");
+    for n in BYTES {
+        let mut v = b"bytes=".to_vec();
+        v.extend(repeat_to(b"0", n - 11));
+        v.extend_from_slice(b"1-499");
+        g.throughput(Throughput::Bytes(n as u64));
+        g.bench_with_input(BenchmarkId::new("bytes", n), &v, |b, v| {
+            b.iter(|| {
+                let r = parse_single_range_header_value(black_box(v), true);
+                assert_eq!(r, Some((Some(1), Some(499))));
+                r
+            })
+        });
+    }
+    g.finish();
+}
+
+/// `Access-Control-Max-Age` under every profile: leading zeros that keep each parser going
+/// to the end, and many entries.
+fn max_age_all(c: &mut Criterion) {
+    for profile in Profile::ALL {
+        let mut g = config(c, &format!("max_age_{}", profile.engine.name()));
+        for n in BYTES {
+            let mut v = repeat_to(b"0", n - 3);
+            v.extend_from_slice(b"600");
+            let headers = entries(&ACCESS_CONTROL_MAX_AGE, [v]);
+            g.throughput(Throughput::Bytes(n as u64));
+            g.bench_with_input(BenchmarkId::new("bytes", n), &headers, |b, h| {
+                b.iter(|| max_age(black_box(h), &profile.max_age))
+            });
+        }
+        for n in ITEMS {
+            let headers = entries(&ACCESS_CONTROL_MAX_AGE, (0..n).map(|_| b"0".to_vec()));
+            g.throughput(Throughput::Elements(n as u64));
+            g.bench_with_input(BenchmarkId::new("entries", n), &headers, |b, h| {
+                b.iter(|| max_age(black_box(h), &profile.max_age))
+            });
+        }
+        g.finish();
+    }
+}
+
+fn response(headers: HeaderMap) -> http::response::Parts {
+    let mut parts = http::Response::new(()).into_parts().0;
+    parts.headers = headers;
+    parts
+}
+
+/// The CORS check's Allow-Origin comparison, including the error path's reporting (which
+/// copies the value and, for Chromium, tries to parse it as a URL).
+fn allow_origin(c: &mut Criterion) {
+    let page = Origin::parse("https://app.example").expect("origin");
+    let req_parts = http::Request::get("https://api.example/")
+        .body(())
+        .expect("request")
+        .into_parts()
+        .0;
+    let req = Request::from_parts(&req_parts, &page)
+        .expect("request")
+        .with_credentials(CredentialsMode::Include);
+    for profile in [Profile::SPEC, Profile::CHROMIUM] {
+        let mut g = config(c, &format!("allow_origin_{}", profile.engine.name()));
+        for n in BYTES {
+            let mut v = b"https://app.example/".to_vec();
+            v.extend(repeat_to(b"a", n - v.len()));
+            let resp = response(entries(&ACCESS_CONTROL_ALLOW_ORIGIN, [v]));
+            g.throughput(Throughput::Bytes(n as u64));
+            g.bench_with_input(BenchmarkId::new("bytes", n), &resp, |b, r| {
+                b.iter(|| {
+                    cors_check(
+                        black_box(&req),
+                        &ResponseHead::from(r),
+                        Stage::Response,
+                        &profile,
+                    )
+                    .is_ok()
+                })
+            });
+        }
+        for n in ITEMS {
+            let resp = response(entries(
+                &ACCESS_CONTROL_ALLOW_ORIGIN,
+                (0..n).map(|_| b"https://app.example".to_vec()),
+            ));
+            g.throughput(Throughput::Elements(n as u64));
+            g.bench_with_input(BenchmarkId::new("entries", n), &resp, |b, r| {
+                b.iter(|| {
+                    cors_check(
+                        black_box(&req),
+                        &ResponseHead::from(r),
+                        Stage::Response,
+                        &profile,
+                    )
+                    .is_ok()
+                })
+            });
+        }
+        g.finish();
+    }
+}
+
+/// Exposure through `Access-Control-Expose-Headers`: a long list none of whose names is in
+/// the response, so every readable-name check reads all of it.
+fn expose(c: &mut Criterion) {
+    let page = Origin::parse("https://app.example").expect("origin");
+    let req_parts = http::Request::get("https://api.example/")
+        .body(())
+        .expect("request")
+        .into_parts()
+        .0;
+    let req = Request::from_parts(&req_parts, &page).expect("request");
+    let base = |aceh: Vec<Vec<u8>>| {
+        let mut h = entries(&ACCESS_CONTROL_EXPOSE_HEADERS, aceh);
+        h.insert(ACCESS_CONTROL_ALLOW_ORIGIN, value(b"https://app.example"));
+        h.insert(HeaderName::from_static("x-total"), value(b"1"));
+        h.insert(HeaderName::from_static("x-secret"), value(b"1"));
+        response(h)
+    };
+    let mut g = config(c, "expose_headers");
+    for n in BYTES {
+        let resp = base(vec![repeat_to(b"x-other-name, ", n)]);
+        g.throughput(Throughput::Bytes(n as u64));
+        g.bench_with_input(BenchmarkId::new("bytes", n), &resp, |b, r| {
+            b.iter(|| {
+                check_response(black_box(&req), black_box(r), &Profile::SPEC)
+                    .map(|e| e.readable_names().count())
+            })
+        });
+    }
+    for n in ITEMS {
+        let resp = base((0..n).map(|i| format!("x-n{i}").into_bytes()).collect());
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("entries", n), &resp, |b, r| {
+            b.iter(|| {
+                check_response(black_box(&req), black_box(r), &Profile::SPEC)
+                    .map(|e| e.readable_names().count())
+            })
+        });
+    }
+    g.finish();
+}
+
+/// Preflight validation against a long `Access-Control-Allow-Headers` list.
+fn preflight(c: &mut Criterion) {
+    let page = Origin::parse("https://app.example").expect("origin");
+    let req_parts = http::Request::put("https://api.example/")
+        .header("x-trace", "1")
+        .header("content-type", "application/json")
+        .body(())
+        .expect("request")
+        .into_parts()
+        .0;
+    let req = Request::from_parts(&req_parts, &page).expect("request");
+    let mut g = config(c, "preflight_allow_headers");
+    for n in ITEMS {
+        let mut h = entries(
+            &ACCESS_CONTROL_ALLOW_HEADERS,
+            (0..n).map(|i| format!("x-h{i}").into_bytes()),
+        );
+        h.append(
+            ACCESS_CONTROL_ALLOW_HEADERS,
+            value(b"content-type, x-trace"),
+        );
+        h.insert(ACCESS_CONTROL_ALLOW_ORIGIN, value(b"https://app.example"));
+        h.insert(http::header::ACCESS_CONTROL_ALLOW_METHODS, value(b"PUT"));
+        let mut resp = response(h);
+        resp.status = StatusCode::NO_CONTENT;
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("entries", n), &resp, |b, r| {
+            b.iter(|| {
+                check_preflight_response(black_box(&req), black_box(r), &Profile::SPEC).is_ok()
+            })
+        });
+    }
+    g.finish();
+}
+
+/// Classification of a request with many headers (the CORS-unsafe names are sorted), and the
+/// origin of a long URL.
+fn request_side(c: &mut Criterion) {
+    let page = Origin::parse("https://app.example").expect("origin");
+    let mut g = config(c, "classify_many_headers");
+    for n in ITEMS {
+        let mut parts = http::Request::builder()
+            .method(Method::PUT)
+            .uri("https://api.example/")
+            .body(())
+            .expect("request")
+            .into_parts()
+            .0;
+        // Names in reverse order, so the sort has work to do.
+        for i in (0..n).rev() {
+            let name = HeaderName::from_bytes(format!("x-h{i:05}").as_bytes()).expect("name");
+            parts.headers.append(name, value(b"1"));
+        }
+        let req = Request::from_parts(&parts, &page).expect("request");
+        for profile in [Profile::SPEC, Profile::CHROMIUM] {
+            g.throughput(Throughput::Elements(n as u64));
+            g.bench_with_input(
+                BenchmarkId::new(format!("headers_{}", profile.engine.name()), n),
+                &req,
+                |b, r| b.iter(|| classify_request(black_box(r), &profile)),
+            );
+        }
+    }
+    g.finish();
+    let mut g = config(c, "origin_parse");
+    for n in BYTES {
+        let mut path = String::from("https://app.example/");
+        path.extend(std::iter::repeat_n('a', n - path.len()));
+        let mut host = String::from("https://");
+        while host.len() < n - 8 {
+            host.push_str("a.");
+        }
+        host.push_str("example");
+        g.throughput(Throughput::Bytes(n as u64));
+        g.bench_with_input(BenchmarkId::new("long_path", n), &path, |b, u| {
+            b.iter(|| Origin::parse(black_box(u)).map(|o| o.serialize().len()))
+        });
+        g.bench_with_input(BenchmarkId::new("long_host", n), &host, |b, u| {
+            b.iter(|| Origin::parse(black_box(u)).map(|o| o.serialize().len()))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    split,
+    list,
+    mime,
+    range,
+    max_age_all,
+    allow_origin,
+    expose,
+    preflight,
+    request_side
+);
+criterion_main!(benches);
