@@ -66,7 +66,7 @@ use url::Url;
 
 use crate::cache::PreflightCache;
 use crate::check::{ResponseHead, ResponseType, check_response, cors_check, is_redirect_status};
-use crate::classify::{Classification, PreflightNeed, classify_request};
+use crate::classify::{Classification, classify_request};
 use crate::corp::{EmbedderPolicy, cross_origin_resource_policy_check};
 use crate::error::{CorsError, RequestError, Stage};
 use crate::header::mime::parse_mime_type;
@@ -482,26 +482,18 @@ impl CorsFetch {
         let force = redirected
             && profile.redirect.preflight_again_after_redirect
             && (self.preflight_sent || self.original_headers_unsafe);
+        // An engine that preflights again after a redirect treats the request as flagged:
+        // on the CORS path its current method must then be covered by a preflight.
+        let view = if force {
+            view.with_use_cors_preflight(true)
+        } else {
+            view
+        };
         let decision = match classify_request(&view, &profile) {
             Classification::Basic(_) => Ok((ResponseTainting::Basic, false, None)),
             Classification::Opaque => Ok((ResponseTainting::Opaque, false, None)),
-            Classification::Cors if !force => Ok((ResponseTainting::Cors, false, None)),
-            Classification::Cors | Classification::CorsWithPreflight(_) => {
-                // An engine that preflights again after a redirect treats the request as
-                // flagged: its current method must be covered.
-                let view = if force {
-                    view.clone().with_use_cors_preflight(true)
-                } else {
-                    view.clone()
-                };
-                let need = match classify_request(&view, &profile) {
-                    Classification::CorsWithPreflight(need) => need,
-                    _ => PreflightNeed {
-                        method_not_safelisted: false,
-                        use_cors_preflight: true,
-                        unsafe_headers: UnsafeNames::new(),
-                    },
-                };
+            Classification::Cors => Ok((ResponseTainting::Cors, false, None)),
+            Classification::CorsWithPreflight(need) => {
                 let preflight = cache
                     .needs_preflight(&view, &self.partition, &need, now)
                     .then(|| self.build_preflight_for(&view, &need.unsafe_headers));
