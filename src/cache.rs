@@ -775,4 +775,72 @@ mod tests {
         assert_eq!(cache.capacity(), 3);
         assert!(cache.is_empty());
     }
+
+    fn put_request<'a>(parts: &'a http::request::Parts, page: &'a Origin) -> Request<'a> {
+        Request::from_parts(parts, page).unwrap()
+    }
+
+    #[test]
+    fn ip_hosts_are_never_reused_in_firefox() {
+        let page = Origin::parse("http://127.0.0.1:8801").unwrap();
+        let grant_answer = answer(&[
+            ("access-control-allow-methods", "PUT"),
+            ("access-control-max-age", "60"),
+        ]);
+        for (url, firefox_reuses) in [
+            ("http://127.0.0.1:8802/x", false),
+            ("http://localhost:8802/x", true),
+        ] {
+            let (parts, ()) = http::Request::put(url).body(()).unwrap().into_parts();
+            let req = put_request(&parts, &page);
+            let need = match crate::classify_request(&req, &Profile::FIREFOX) {
+                crate::Classification::CorsWithPreflight(need) => need,
+                other => panic!("{other:?}"),
+            };
+            // The grant's Allow-Origin names the page, whatever the target.
+            let mut ok = grant_answer.clone();
+            ok.headers_mut().insert(
+                "access-control-allow-origin",
+                http::HeaderValue::from_static("http://127.0.0.1:8801"),
+            );
+            for (profile, reuses) in [(Profile::FIREFOX, firefox_reuses), (Profile::SPEC, true)] {
+                let mut cache = PreflightCache::new(&profile);
+                cache.store(&req, "", &grant_for(&req, &ok, &profile), Timestamp::ZERO);
+                assert_eq!(
+                    !cache.needs_preflight(&req, "", &need, Timestamp::ZERO),
+                    reuses,
+                    "{url} {:?}",
+                    profile.engine
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn items_per_slot_are_bounded() {
+        let page = Origin::parse("https://app.example").unwrap();
+        let (parts, ()) = http::Request::get("https://api.example/x")
+            .header("x-a", "1")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let req = put_request(&parts, &page);
+        let names: Vec<String> = (0..200).map(|i| format!("x-{i}")).collect();
+        let list = format!("x-a, {}", names.join(", "));
+        let many = answer(&[
+            ("access-control-allow-headers", list.as_str()),
+            ("access-control-max-age", "60"),
+        ]);
+        let mut cache = PreflightCache::new(&Profile::SPEC);
+        cache.store(
+            &req,
+            "",
+            &grant_for(&req, &many, &Profile::SPEC),
+            Timestamp::ZERO,
+        );
+        assert_eq!(cache.entries(), Profile::SPEC.cache.max_items_per_slot);
+        // The first names listed are the ones kept.
+        assert!(cache.header_name_cache_entry_match(&req, "", b"x-a", Timestamp::ZERO));
+        assert!(!cache.header_name_cache_entry_match(&req, "", b"x-199", Timestamp::ZERO));
+    }
 }

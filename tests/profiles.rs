@@ -308,3 +308,39 @@ fn high_bytes_and_duplicates_and_repeats() {
     );
     assert_eq!(acrh(&Profile::FIREFOX, &many), None);
 }
+
+#[test]
+fn parse_and_check_are_the_two_halves_of_preflight_validation() {
+    use fetch_cors::{check_preflight_grant, parse_preflight_response};
+    let p = parts("PUT", &[("x-a", "1")]);
+    let r = Request::from_parts(&p, &PAGE).unwrap();
+    // Passes the CORS and status checks but allows neither PUT nor x-a.
+    let res = resp(
+        204,
+        &[
+            PAGE_ACAO,
+            ("access-control-allow-methods", "DELETE"),
+            ("access-control-max-age", "60"),
+        ],
+    );
+    let grant = parse_preflight_response(&r, &res, &Profile::SPEC).unwrap();
+    assert_eq!(grant.max_age(), MaxAge::Seconds(60));
+    assert_eq!(
+        check_preflight_grant(&r, &grant, &Profile::SPEC),
+        Err(CorsError::MethodNotAllowed {
+            method: http::Method::PUT
+        })
+    );
+    assert_eq!(
+        check_preflight_response(&r, &res, &Profile::SPEC).unwrap_err(),
+        CorsError::MethodNotAllowed {
+            method: http::Method::PUT
+        }
+    );
+    // The first half alone fails on what the CORS check sees.
+    let no_acao = resp(204, &[("access-control-allow-methods", "PUT")]);
+    assert!(matches!(
+        parse_preflight_response(&r, &no_acao, &Profile::SPEC),
+        Err(CorsError::MissingAllowOrigin { .. })
+    ));
+}
