@@ -33,8 +33,8 @@ use std::fmt;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
 
+use crate::ResponseType;
 use crate::cache::PreflightCache;
-use crate::check::ResponseType;
 use crate::error::RequestError;
 use crate::machine::{Action, CorsFetch, FetchResponse, Outcome, OutgoingKind};
 use crate::origin::Origin;

@@ -12,14 +12,14 @@ use super::report::{
 };
 use super::{Capture, PageFetch, Recorded, RecordedResponse, kind_name};
 use crate::cache::PreflightCache;
-use crate::check::{ResponseHead, ResponseType};
-use crate::classify::{Classification, classify_request};
 use crate::diagnostics::{ConsoleContext, chromium_cors_error, console_message};
 use crate::error::{Blame, CorsError, Stage};
 use crate::machine::{Action, CorsFetch, FetchResponse, OutgoingKind};
 use crate::profile::{Engine, Profile};
 use crate::request::{CredentialsMode, Request};
 use crate::time::Timestamp;
+use crate::{Classification, classify_request};
+use crate::{ResponseHead, ResponseType};
 
 /// Which path the fetch took.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

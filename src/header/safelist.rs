@@ -35,7 +35,7 @@ const SAFELISTED_CONTENT_TYPES: [&str; 3] = [
 ];
 
 /// The rules of the standard, for the algorithms whose spec has no profile-dependent part.
-const SPEC_RULES: SafelistRules = crate::Profile::SPEC.safelist;
+const SPEC_RULES: SafelistRules = crate::profile::Profile::SPEC.safelist;
 
 /// Whether (`name`, `value`) is a CORS-safelisted request-header under `rules`.
 ///
