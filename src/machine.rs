@@ -631,8 +631,13 @@ impl CorsFetch {
                 if redirect.body == BodyAction::Drop {
                     self.body = BodyAction::Drop;
                 }
-                self.request.follow(&redirect);
-                self.url_list.push(redirect.url);
+                self.url_list.push(redirect.url.clone());
+                self.request.follow_redirect(
+                    redirect.method,
+                    redirect.url,
+                    redirect.redirect_taint,
+                    &redirect.removed_headers,
+                );
                 self.state = State::MainFetch;
             }
             Err(failure) => {

@@ -437,16 +437,28 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// Applies a followed redirect: the new URL, method, headers and redirect-taint (the
-    /// machine's step after HTTP-redirect fetch).
-    pub(crate) fn follow(&mut self, redirect: &crate::http_redirect_fetch::Redirect) {
-        if self.original_headers.is_none() {
-            self.original_headers = Some(self.headers.clone());
+    /// Moves the request to its next URL after a redirect: the new method and URL, the
+    /// redirect-taint of the longer URL list, and without the `removed` headers. The page's
+    /// original header list is kept for the engine rules that read it.
+    pub(crate) fn follow_redirect(
+        &mut self,
+        method: Method,
+        url: Url,
+        taint: RedirectTaint,
+        removed: &[http::HeaderName],
+    ) {
+        if !removed.is_empty() {
+            if self.original_headers.is_none() {
+                self.original_headers = Some(self.headers.clone());
+            }
+            let headers = self.headers.to_mut();
+            for name in removed {
+                headers.remove(name);
+            }
         }
-        redirect.apply_to(self.headers.to_mut());
-        self.method = redirect.method.clone();
-        self.url = Cow::Owned(redirect.url.clone());
-        self.redirect_taint = redirect.redirect_taint;
+        self.method = method;
+        self.url = Cow::Owned(url);
+        self.redirect_taint = taint;
         self.redirect_count = self.redirect_count.saturating_add(1);
     }
 
