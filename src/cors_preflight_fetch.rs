@@ -91,13 +91,20 @@ pub(crate) fn build_preflight_request(
         .as_str()
         .parse()
         .map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?;
-    let mut builder = http::Request::builder()
-        .method(Method::OPTIONS)
-        .uri(uri)
-        // Step 2.
-        .header(ACCEPT, HeaderValue::from_static("*/*"))
-        // Step 3: the method as normalized, byte for byte.
-        .header(ACCESS_CONTROL_REQUEST_METHOD, request.method().as_str());
+    let value = |bytes: &[u8]| HeaderValue::from_bytes(bytes).map_err(|e| invalid(e.to_string()));
+    // Built in place: the `http` builder re-validates every name and value it is given.
+    let mut preflight = http::Request::new(());
+    *preflight.method_mut() = Method::OPTIONS;
+    *preflight.uri_mut() = uri;
+    let headers = preflight.headers_mut();
+    headers.reserve(4);
+    // Step 2.
+    headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+    // Step 3: the method as normalized, byte for byte.
+    headers.insert(
+        ACCESS_CONTROL_REQUEST_METHOD,
+        value(request.method().as_str().as_bytes())?,
+    );
     // Steps 4-5. One engine lists the page's original names, even those a redirect removed.
     let original;
     let names = if rules.preflight_lists_original_headers && request.redirect_count() > 0 {
@@ -107,14 +114,14 @@ pub(crate) fn build_preflight_request(
         names
     };
     if !names.is_empty() {
-        let mut value = Vec::with_capacity(names.iter().map(|n| n.as_str().len() + 1).sum());
+        let mut list = Vec::with_capacity(names.iter().map(|n| n.as_str().len() + 1).sum());
         for (i, name) in names.iter().enumerate() {
             if i > 0 {
-                value.push(b',');
+                list.push(b',');
             }
-            value.extend_from_slice(name.as_str().as_bytes());
+            list.extend_from_slice(name.as_str().as_bytes());
         }
-        builder = builder.header(ACCESS_CONTROL_REQUEST_HEADERS, value);
+        headers.insert(ACCESS_CONTROL_REQUEST_HEADERS, value(&list)?);
     }
     // One engine sends the page's origin on a preflight even after a tainting redirect.
     let origin = if rules.preflight_origin_untainted {
@@ -122,8 +129,8 @@ pub(crate) fn build_preflight_request(
     } else {
         request.serialized_origin()
     };
-    builder = builder.header(ORIGIN, origin);
-    builder.body(()).map_err(|e| invalid(e.to_string()))
+    headers.insert(ORIGIN, value(origin.as_bytes())?);
+    Ok(preflight)
 }
 
 /// The methods a preflight response allows.

@@ -134,6 +134,7 @@ mod tests {
                 value: "http://[".into(),
             },
             CorsError::BlockedByResourcePolicy,
+            CorsError::NetworkFailure,
             CorsError::InvalidRequest { reason: "x".into() },
         ]
     }

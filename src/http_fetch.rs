@@ -5,10 +5,10 @@
 //!
 //! - step 4.1: [`preflight_step`] asks the cache whether the hop's preflight is needed and
 //!   builds it;
-//! - steps 4.1-4.2 on the preflight's answer: [`handle_preflight_response`] validates it
+//! - steps 4.1.1-4.1.2 on the preflight's answer: [`handle_preflight_response`] validates it
 //!   (CORS-preflight fetch, [`cors_preflight_fetch`](crate::cors_preflight_fetch)) and stores
 //!   the grant;
-//! - steps 4.4-8 on a response to the request: [`handle_response`] runs the CORS check, the
+//! - steps 4.4-6 on a response to the request: [`handle_response`] runs the CORS check, the
 //!   CORP check and the redirect-mode switch, and either filters the final response or runs
 //!   [`http_redirect_fetch`](crate::http_redirect_fetch).
 //!
@@ -105,7 +105,7 @@ pub fn preflight_step(
     )
 }
 
-/// HTTP fetch steps 4.1-4.2 on the preflight's `response`: CORS-preflight fetch steps 7-16,
+/// HTTP fetch steps 4.1.1-4.1.2 on the preflight's `response`: CORS-preflight fetch step 7 and its cache steps,
 /// storing the grant in `cache`. `unsafe_names` are the hop's CORS-unsafe request-header
 /// names, as main fetch found them.
 pub fn handle_preflight_response(
@@ -144,7 +144,7 @@ pub enum HttpResponse<'r> {
     Redirect(Redirect),
 }
 
-/// HTTP fetch steps 4.4-8 on a `response` to the request: the CORS check (tainting `cors`),
+/// HTTP fetch steps 4.4-6 on a `response` to the request: the CORS check (tainting `cors`),
 /// the CORP check (tainting `opaque`), then the redirect-mode switch, which either filters the
 /// final response or follows the redirect through HTTP-redirect fetch.
 ///
@@ -187,7 +187,7 @@ pub fn handle_response<'r>(
             FailedAt::Response,
         ));
     }
-    // Step 8.
+    // Step 6.3.
     match &switch {
         RedirectSwitch::Follow => {
             http_redirect_fetch(request, &response, &location(&response, profile), profile)

@@ -122,7 +122,7 @@ fn has_location(response: &ResponseHead<'_>, profile: &Profile) -> bool {
     }
 }
 
-/// HTTP fetch step 8 (the switch on the request's redirect mode), for `response`.
+/// HTTP fetch step 6.3 (the switch on the request's redirect mode), for `response`.
 ///
 /// <https://fetch.spec.whatwg.org/#concept-http-fetch>. Under mode `follow` a redirect
 /// without a `Location` is the final response (HTTP-redirect fetch step 4). Under mode

@@ -53,6 +53,7 @@
 //! assert_eq!(outcome.unwrap().status, 200);
 //! ```
 
+use std::cell::OnceCell;
 use std::fmt;
 
 use http::header::{ACCEPT, ORIGIN};
@@ -290,12 +291,15 @@ pub struct CorsFetch {
     profile: Profile,
     request: Request<'static>,
     url_list: Vec<Url>,
-    partition: Box<str>,
+    /// The network partition key, worked out when the cache is first consulted.
+    partition: OnceCell<Box<str>>,
+    /// The `Origin` value while the request is not redirect-tainted, made once per fetch.
+    origin_value: Option<HeaderValue>,
     embedder_policy: EmbedderPolicy,
     body: BodyAction,
     state: State,
-    hops: Vec<Hop>,
-    transitions: Vec<(StateKind, Input, StateKind)>,
+    hops: SmallVec<[Hop; 2]>,
+    transitions: SmallVec<[(StateKind, Input, StateKind); 8]>,
 }
 
 impl CorsFetch {
@@ -321,14 +325,15 @@ impl CorsFetch {
         owned.set_hop(request.tainting(), history);
         Ok(CorsFetch {
             profile: *profile,
-            partition: default_partition(request.origin()),
+            partition: OnceCell::new(),
+            origin_value: HeaderValue::from_str(request.origin().serialize()).ok(),
             url_list: vec![request.url().clone()],
             request: owned,
             embedder_policy: EmbedderPolicy::UnsafeNone,
             body: BodyAction::Keep,
             state: State::MainFetch,
-            hops: Vec::new(),
-            transitions: Vec::new(),
+            hops: SmallVec::new(),
+            transitions: SmallVec::new(),
         })
     }
 
@@ -339,7 +344,7 @@ impl CorsFetch {
     /// one), `null` for an opaque origin; see [`CorsFetch::partition_key`].
     #[must_use]
     pub fn with_partition_key(mut self, key: impl Into<Box<str>>) -> Self {
-        self.partition = key.into();
+        self.partition = OnceCell::from(key.into());
         self
     }
 
@@ -352,7 +357,8 @@ impl CorsFetch {
 
     /// The network partition key this fetch uses with the preflight cache.
     pub fn partition_key(&self) -> &str {
-        &self.partition
+        self.partition
+            .get_or_init(|| default_partition(self.request.origin()))
     }
 
     /// The request as it stands for the current hop (after any redirect).
@@ -394,7 +400,7 @@ impl CorsFetch {
         let from = self.state.kind();
         let action = match std::mem::replace(&mut self.state, State::MainFetch) {
             State::MainFetch => self.main_fetch(cache, now),
-            State::RequestReady => self.send_request(),
+            State::RequestReady => self.send_request(cache),
             state @ (State::AwaitingPreflight { .. } | State::AwaitingResponse) => {
                 self.state = state;
                 Action::Wait
@@ -407,6 +413,26 @@ impl CorsFetch {
         };
         self.record(from, Input::Poll);
         action
+    }
+
+    /// Tells the machine that the request last sent (preflight or request) got no response:
+    /// the network failed (connection refused or reset, DNS, TLS, timeout). The fetch ends in
+    /// a network error, and where main fetch took the preflight branch the URL's
+    /// preflight-cache entries are cleared (main fetch step 12), as a browser does.
+    pub fn handle_network_error(&mut self, cache: &mut PreflightCache) -> Result<(), ApiMisuse> {
+        let from = self.state.kind();
+        let input = match from {
+            StateKind::AwaitingPreflight => Input::PreflightResponse,
+            StateKind::AwaitingResponse => Input::Response,
+            state => return Err(ApiMisuse::NoResponseExpected { state }),
+        };
+        let failure = Failure {
+            error: CorsError::NetworkFailure,
+            at: FailedAt::Network,
+        };
+        self.fail(failure, cache);
+        self.record(from, input);
+        Ok(())
     }
 
     /// Hands in the response to the request last sent. `now` is when it arrived.
@@ -444,28 +470,35 @@ impl CorsFetch {
     }
 
     /// Ends the fetch with `outcome`.
-    fn finish(&mut self, outcome: Outcome) -> Action {
-        self.state = State::Done(Box::new(outcome.clone()));
-        Action::Done(outcome)
+    fn finish(&mut self, outcome: Outcome) {
+        self.state = State::Done(Box::new(outcome));
+    }
+
+    /// The `Done` action for the outcome just reached, from inside `poll`.
+    fn done(&self) -> Action {
+        match &self.state {
+            State::Done(outcome) => Action::Done((**outcome).clone()),
+            _ => Action::Wait,
+        }
     }
 
     /// Ends the fetch in a network error, clearing the URL's preflight-cache entries where
     /// main fetch step 12 (and the profile) say so.
-    fn fail(&mut self, failure: Failure, cache: &mut PreflightCache) -> Action {
+    fn fail(&mut self, failure: Failure, cache: &mut PreflightCache) {
         if self.request.history().preflight_branch
             && failure.at.clears_preflight_cache(&self.profile)
         {
-            cache.clear(&self.request, &self.partition);
+            cache.clear(&self.request, self.partition_key());
         }
-        self.finish(Err(failure.error))
+        self.finish(Err(failure.error));
     }
 
     /// Main fetch step 12 and HTTP fetch step 4.1 for the current URL: decided once, recorded
     /// as a [`Hop`] and carried into the request's tainting and history.
     fn main_fetch(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Action {
-        let profile = self.profile;
+        let profile = &self.profile;
         let index = self.url_list.len() - 1;
-        let decided = match classify_request(&self.request, &profile) {
+        let decided = match classify_request(&self.request, profile) {
             Classification::Basic(_) => Ok((ResponseTainting::Basic, None)),
             Classification::Opaque => Ok((ResponseTainting::Opaque, None)),
             Classification::Cors => Ok((ResponseTainting::Cors, None)),
@@ -474,9 +507,9 @@ impl CorsFetch {
                     &self.request,
                     &need,
                     cache,
-                    &self.partition,
+                    self.partition_key(),
                     now,
-                    &profile,
+                    profile,
                 );
                 let names: SmallVec<[HeaderName; 8]> =
                     need.unsafe_headers.iter().map(|&n| n.clone()).collect();
@@ -494,7 +527,8 @@ impl CorsFetch {
                     error,
                     at: FailedAt::MainFetch,
                 };
-                return self.fail(failure, cache);
+                self.fail(failure, cache);
+                return self.done();
             }
         };
         let mut history = self.request.history();
@@ -513,7 +547,7 @@ impl CorsFetch {
         });
         if self.request.url().scheme() == "data" {
             // Scheme fetch: a data: URL is answered by the user agent itself.
-            return match data_url_headers(self.request.url()) {
+            match data_url_headers(self.request.url()) {
                 Ok(headers) => self.finish(Ok(FetchResponse {
                     response_type: ResponseType::Basic,
                     status: 200,
@@ -529,10 +563,11 @@ impl CorsFetch {
                     },
                     cache,
                 ),
-            };
+            }
+            return self.done();
         }
         match preflight {
-            None | Some((None, _)) => self.send_request(),
+            None | Some((None, _)) => self.send_request(cache),
             Some((Some(Ok(request)), unsafe_names)) => {
                 self.state = State::AwaitingPreflight { unsafe_names };
                 Action::Send(Outgoing {
@@ -543,53 +578,73 @@ impl CorsFetch {
                     hop: index,
                 })
             }
-            Some((Some(Err(error)), _)) => self.fail(
-                Failure {
+            Some((Some(Err(error)), _)) => {
+                let failure = Failure {
                     error,
                     at: FailedAt::MainFetch,
-                },
-                cache,
-            ),
+                };
+                self.fail(failure, cache);
+                self.done()
+            }
         }
     }
 
-    fn send_request(&mut self) -> Action {
+    fn send_request(&mut self, cache: &mut PreflightCache) -> Action {
         let request = &self.request;
         let include = include_credentials(request, request.tainting());
         let origin = origin_header(request, request.tainting());
-        let mut builder = http::Request::builder()
-            .method(request.method().clone())
-            .uri(request.url().as_str());
-        if let Some(headers) = builder.headers_mut() {
-            headers.clone_from(request.headers());
-            if let Some(origin) = origin.and_then(|o| HeaderValue::from_str(o).ok()) {
-                headers.insert(ORIGIN, origin);
-            }
-            // Fetch step 12: `Accept: */*` when the page set none.
-            if !headers.contains_key(ACCEPT) {
-                headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
-            }
-        }
-        let hop = self.url_list.len() - 1;
-        match builder.body(()) {
-            Ok(request) => {
-                self.state = State::AwaitingResponse;
-                Action::Send(Outgoing {
-                    kind: OutgoingKind::Request,
-                    request,
-                    include_credentials: include,
-                    body: self.body,
-                    hop,
-                })
-            }
+        let uri: http::Uri = match request.url().as_str().parse() {
+            Ok(uri) => uri,
             // The URL came from the url crate, so http::Uri accepts it; guard anyway.
-            Err(e) => self.finish(Err(CorsError::InvalidRequest {
-                reason: e.to_string(),
-            })),
+            Err(e) => {
+                let failure = Failure {
+                    error: CorsError::InvalidRequest {
+                        reason: format!("{e}"),
+                    },
+                    at: FailedAt::MainFetch,
+                };
+                self.fail(failure, cache);
+                return self.done();
+            }
+        };
+        // Built in place: the `http` builder re-validates what is valid already.
+        let mut outgoing = http::Request::new(());
+        *outgoing.method_mut() = request.method().clone();
+        *outgoing.uri_mut() = uri;
+        let headers = outgoing.headers_mut();
+        headers.reserve(request.headers().len() + 2);
+        headers.extend(
+            request
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.clone(), v.clone())),
+        );
+        let origin = match origin {
+            Some("null") => Some(HeaderValue::from_static("null")),
+            Some(o) => match &self.origin_value {
+                Some(v) if v.as_bytes() == o.as_bytes() => Some(v.clone()),
+                _ => HeaderValue::from_str(o).ok(),
+            },
+            None => None,
+        };
+        if let Some(origin) = origin {
+            headers.insert(ORIGIN, origin);
         }
+        // Fetch step 12: `Accept: */*` when the page set none.
+        if !headers.contains_key(ACCEPT) {
+            headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+        }
+        self.state = State::AwaitingResponse;
+        Action::Send(Outgoing {
+            kind: OutgoingKind::Request,
+            request: outgoing,
+            include_credentials: include,
+            body: self.body,
+            hop: self.url_list.len() - 1,
+        })
     }
 
-    /// HTTP fetch steps 4.1-4.2 on the preflight's response.
+    /// HTTP fetch steps 4.1.1-4.1.2 on the preflight's response.
     fn handle_preflight_response(
         &mut self,
         unsafe_names: &[HeaderName],
@@ -603,19 +658,19 @@ impl CorsFetch {
             &names,
             response,
             cache,
-            &self.partition,
+            self.partition_key(),
             now,
             &self.profile,
         );
         match result {
             Ok(()) => self.state = State::RequestReady,
             Err(failure) => {
-                let _ = self.fail(failure, cache);
+                self.fail(failure, cache);
             }
         }
     }
 
-    /// HTTP fetch steps 4.4-8 on the response to the request.
+    /// HTTP fetch steps 4.4-6 on the response to the request.
     fn handle_request_response(&mut self, response: ResponseHead<'_>, cache: &mut PreflightCache) {
         match http_fetch::handle_response(
             &self.request,
@@ -625,7 +680,7 @@ impl CorsFetch {
         ) {
             Ok(HttpResponse::Final(exposure)) => {
                 let page = self.page_response(&exposure);
-                let _ = self.finish(Ok(page));
+                self.finish(Ok(page));
             }
             Ok(HttpResponse::Redirect(redirect)) => {
                 if redirect.body == BodyAction::Drop {
@@ -641,7 +696,7 @@ impl CorsFetch {
                 self.state = State::MainFetch;
             }
             Err(failure) => {
-                let _ = self.fail(failure, cache);
+                self.fail(failure, cache);
             }
         }
     }

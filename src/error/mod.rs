@@ -28,11 +28,25 @@ pub enum Stage {
 
 /// Who has to change something for the fetch to succeed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Blame {
     /// The server's response headers or status.
     Server,
     /// The request the page made (its mode, redirect mode, URL or headers).
     Request,
+    /// Neither: the network failed before any response arrived.
+    Network,
+}
+
+impl Blame {
+    /// A lowercase name (`server`, `request`, `network`), for reports.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Blame::Server => "server",
+            Blame::Request => "request",
+            Blame::Network => "network",
+        }
+    }
 }
 
 /// Why a fetch ended in a network error.
@@ -175,6 +189,11 @@ pub enum CorsError {
     // --- HTTP fetch, step 5 ---
     /// A `no-cors` response's `Cross-Origin-Resource-Policy` forbids this page from using it.
     BlockedByResourcePolicy,
+
+    // --- the network ---
+    /// No response arrived: the host reported a transport failure
+    /// ([`CorsFetch::handle_network_error`](crate::CorsFetch::handle_network_error)).
+    NetworkFailure,
 
     // --- anything else ---
     /// The request cannot be put on the wire (for example, its URL has no `http::Uri` form).

@@ -19,6 +19,7 @@ const REQUEST_CONSTRUCTOR: &str = "https://fetch.spec.whatwg.org/#dom-request";
 const CORS_CHECK: &str = "https://fetch.spec.whatwg.org/#concept-cors-check";
 const PREFLIGHT: &str = "https://fetch.spec.whatwg.org/#cors-preflight-fetch-0";
 const REDIRECT: &str = "https://fetch.spec.whatwg.org/#concept-http-redirect-fetch";
+const HTTP_FETCH: &str = "https://fetch.spec.whatwg.org/#concept-http-fetch";
 const CORP: &str = "https://fetch.spec.whatwg.org/#cross-origin-resource-policy-check";
 const FETCH: &str = "https://fetch.spec.whatwg.org/#concept-fetch";
 
@@ -505,11 +506,11 @@ cors_error_table! {
         )),
     },
 
-    // --- HTTP-redirect fetch ---
+    // --- HTTP fetch, step 6.3, and HTTP-redirect fetch ---
     RedirectModeError {} => {
         blame: Request,
         stage: None,
-        anchor: REDIRECT,
+        anchor: HTTP_FETCH,
         chromium_name: None,
         display: |f| f.write_str("redirect mode is 'error' and the response is a redirect"),
         // These fail in Chromium's network stack: DevTools shows only the network error.
@@ -583,6 +584,19 @@ cors_error_table! {
         )),
         firefox: |e, ctx| Firefox::Line(FIREFOX_TYPE_ERROR.to_owned()),
         webkit: |e, ctx| WebKit::Reason(e.to_string()),
+    },
+
+    // --- the network ---
+    // Not captured from real browsers: each engine's page-side TypeError text.
+    NetworkFailure {} => {
+        blame: Network,
+        stage: None,
+        anchor: FETCH,
+        chromium_name: None,
+        display: |f| f.write_str("the network failed before a response arrived"),
+        chromium: |e, ctx| Chromium::Line("TypeError: Failed to fetch".to_owned()),
+        firefox: |e, ctx| Firefox::Line(FIREFOX_TYPE_ERROR.to_owned()),
+        webkit: |e, ctx| WebKit::Line("TypeError: Load failed".to_owned()),
     },
 
     // --- anything else ---

@@ -13,7 +13,7 @@ use super::report::{
 use super::{Capture, PageFetch, Recorded, RecordedResponse, kind_name};
 use crate::cache::PreflightCache;
 use crate::diagnostics::{ConsoleContext, chromium_cors_error, console_message};
-use crate::error::{Blame, CorsError, Stage};
+use crate::error::{CorsError, Stage};
 use crate::machine::{Action, CorsFetch, FetchResponse, OutgoingKind};
 use crate::profile::{Engine, Profile};
 use crate::request::{CredentialsMode, Request};
@@ -688,10 +688,7 @@ pub fn explain(capture: &Capture, profile: &Profile) -> Report {
                         error: variant_name(e),
                         rule: e.to_string(),
                         spec: e.spec_anchor(),
-                        blame: match e.blame() {
-                            Blame::Server => "server",
-                            Blame::Request => "request",
-                        },
+                        blame: e.blame().as_str(),
                         stage,
                         console_engine: profile.engine.name(),
                         console: console_for(e, profile.engine, fetch, run),
