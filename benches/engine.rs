@@ -240,6 +240,7 @@ fn drive(
             }
             Action::Wait => unreachable!("answered at once"),
             Action::Done(o) => break o.is_ok(),
+            _ => unreachable!("an action this driver does not know"),
         }
     }
 }

@@ -79,6 +79,7 @@ use crate::time::Timestamp;
 /// What the host should do next.
 #[derive(Debug)]
 #[must_use]
+#[non_exhaustive]
 pub enum Action {
     /// Put this request on the wire, then pass its response head to
     /// [`CorsFetch::handle_response`].
@@ -94,6 +95,7 @@ pub type Outcome = Result<FetchResponse, CorsError>;
 
 /// Whether an outgoing request is a CORS preflight or the request itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutgoingKind {
     /// An `OPTIONS` CORS-preflight request.
     Preflight,

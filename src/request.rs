@@ -32,6 +32,7 @@ use crate::origin::{Origin, RedirectTaint, serialize_request_origin};
 ///
 /// Put one in an `http::Request`'s extensions to choose it in [`Request::from_parts`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Mode {
     /// Same-origin requests only.
     SameOrigin,

@@ -57,6 +57,7 @@ fn drive(
             }
             Action::Wait => panic!("every request is answered at once"),
             Action::Done(outcome) => return (sent, outcome),
+            _ => unreachable!("an action this driver does not know"),
         }
     }
 }

@@ -691,6 +691,7 @@ proptest! {
                 }
                 Action::Wait => prop_assert!(false, "waiting with nothing outstanding"),
                 Action::Done(_) => break,
+                _ => unreachable!("an action this driver does not know"),
             }
         }
     }

@@ -111,6 +111,7 @@ fn run(
             }
             Action::Wait => panic!("nothing outstanding, yet Wait"),
             Action::Done(outcome) => break outcome,
+            _ => unreachable!("an action this driver does not know"),
         }
     };
     // Done is sticky.

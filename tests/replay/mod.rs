@@ -667,6 +667,7 @@ fn predict_step(
             }
             Action::Wait => return unsupported("machine waits with nothing outstanding".into()),
             Action::Done(outcome) => break outcome,
+            _ => unreachable!("an action this driver does not know"),
         }
     };
     match outcome {
