@@ -941,17 +941,24 @@ impl BugClass {
         if self == other || !self.is_origin_leak() || !other.is_origin_leak() {
             return false;
         }
-        match other {
-            C::AnyOrigin => true,
-            C::Substring => !matches!(self, C::UnescapedDot | C::SchemeDowngrade),
-            C::Suffix => matches!(self, C::Subdomain | C::Combination | C::Homograph),
-            C::Prefix => matches!(
-                self,
-                C::OddCharacter | C::TrailingDot | C::OtherPort | C::Subdomain
-            ),
-            C::UnescapedDot => matches!(self, C::Combination),
-            _ => false,
-        }
+        let explained: &[BugClass] = match other {
+            C::AnyOrigin => return true,
+            C::Substring => &[
+                C::Suffix,
+                C::Prefix,
+                C::Combination,
+                C::OddCharacter,
+                C::TrailingDot,
+                C::Subdomain,
+                C::SchemeDowngrade,
+                C::OtherPort,
+            ],
+            C::Suffix => &[C::Subdomain, C::Combination, C::SchemeDowngrade],
+            C::Prefix => &[C::OddCharacter, C::TrailingDot, C::OtherPort],
+            C::UnescapedDot => &[C::Combination],
+            _ => &[],
+        };
+        explained.contains(&self)
     }
 }
 
