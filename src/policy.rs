@@ -2116,11 +2116,20 @@ pub fn probe_requests(policy: &CorsPolicy, urls: &[&str]) -> Vec<PageRequest> {
         }
         out.push(all);
     }
-    out.push(
-        with_method(&Method::POST)
-            .with_header("content-type", "application/json")
-            .with_credentials(creds),
-    );
+    // Safelisted methods that need a preflight for their headers: servers that check
+    // Access-Control-Request-Method against a list without them refuse these.
+    for m in [Method::POST, Method::HEAD] {
+        let h = headers
+            .first()
+            .cloned()
+            .unwrap_or(http::header::CONTENT_TYPE);
+        let v = if h == http::header::CONTENT_TYPE {
+            "application/json"
+        } else {
+            value(&h)
+        };
+        out.push(with_method(&m).with_header(h.as_str(), v).with_credentials(creds));
+    }
     // Beyond the intent.
     let extra_method = [Method::PATCH, Method::DELETE, Method::PUT]
         .into_iter()
