@@ -31,7 +31,7 @@ use http::{HeaderMap, HeaderName, Method};
 use url::Host;
 
 use crate::origin::Origin;
-use crate::policy::{CorsPolicy, OriginRule, varies_on_origin};
+use crate::policy::{BugClass, CorsPolicy, OriginRule, varies_on_origin};
 use crate::profile::Profile;
 
 /// How bad a finding is.
@@ -354,6 +354,7 @@ pub fn lint(policy: &CorsPolicy) -> Vec<Finding> {
             {
                 out.push(insecure_finding(o.serialize()));
             }
+            OriginRule::Regex(p) => out.extend(regex_findings(rule, p, creds)),
             _ => {}
         }
     }
@@ -396,7 +397,87 @@ pub fn lint(policy: &CorsPolicy) -> Vec<Finding> {
     if let Some(f) = policy.max_age.and_then(max_age_finding) {
         out.push(f);
     }
+    if policy.literal_wildcard && creds && !policy.origins.is_empty() {
+        out.push(finding(
+            FindingKind::WildcardWithCredentials,
+            Severity::Medium,
+            "the server answers `Access-Control-Allow-Origin: *` with credentials allowed: \
+             browsers refuse every credentialed read (and any origin reads without cookies)",
+            Some("Access-Control-Allow-Origin: *".into()),
+        ));
+    }
+    if !(200..=299).contains(&policy.preflight_status) && !policy.origins.is_empty() {
+        out.push(finding(
+            FindingKind::PreflightNotOk,
+            Severity::Medium,
+            format!(
+                "preflights are answered {}: browsers fail them whatever the headers, so no \
+                 request that needs one (a non-safelisted method or header) is ever sent",
+                policy.preflight_status
+            ),
+            Some(policy.preflight_status.to_string()),
+        ));
+    }
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    out
+}
+
+/// What a regular-expression rule lets in besides the origin it was written for: its
+/// look-alikes (and an unrelated origin, and `null`) that it matches, one finding per kind
+/// of look-alike.
+fn regex_findings(rule: &OriginRule, pattern: &str, creds: bool) -> Vec<Finding> {
+    let meant = rule.regex_example();
+    let base = match &meant {
+        Some(m) => CorsPolicy::new().allow_origin(m.clone()),
+        None => CorsPolicy::new(),
+    };
+    let meant_text = meant
+        .as_ref()
+        .map_or_else(|| "no origin in particular".to_owned(), ToString::to_string);
+    let mut candidates = vec![
+        Origin::parse("https://evil.example").ok(),
+        Origin::parse("null").ok(),
+    ];
+    if let Some(m) = &meant {
+        candidates.extend(crate::policy::look_alikes(m).into_iter().map(Some));
+    }
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for o in candidates.into_iter().flatten() {
+        if !rule.matches(o.serialize()) {
+            continue;
+        }
+        let class = crate::policy::origin_class(&base, &o);
+        if seen.contains(&class) {
+            continue;
+        }
+        seen.push(class);
+        let (kind, severity) = match class {
+            BugClass::AnyOrigin => (
+                FindingKind::AnyOriginWithCredentials,
+                if creds { Severity::Critical } else { Severity::High },
+            ),
+            BugClass::NullOrigin => (FindingKind::NullOriginTrusted, escalate(Severity::High, creds)),
+            BugClass::SchemeDowngrade if creds => {
+                (FindingKind::InsecureOriginWithCredentials, Severity::Medium)
+            }
+            BugClass::SchemeDowngrade | BugClass::OtherPort | BugClass::TrailingDot => {
+                (FindingKind::UnanchoredPattern, Severity::Low)
+            }
+            BugClass::Subdomain => (FindingKind::UnanchoredPattern, Severity::Medium),
+            _ => (FindingKind::UnanchoredPattern, escalate(Severity::High, creds)),
+        };
+        out.push(finding(
+            kind,
+            severity,
+            format!(
+                "/{pattern}/, written for {meant_text}, also matches {o} ({})",
+                class.title()
+            ),
+            Some(o.serialize().to_owned()),
+        ));
+    }
+    // The worst kind of look-alike is enough to act on; keep the others as their own lines.
     out
 }
 
@@ -1015,6 +1096,37 @@ mod tests {
             f[0]
         );
         assert!(!f[0].consequence.contains("firefox"), "{}", f[0]);
+    }
+
+    #[test]
+    fn regex_literal_star_and_preflight_status() {
+        // A regex with unescaped dots and no `$`.
+        let rule = OriginRule::regex(r"^https://app.example.com").unwrap();
+        let f = lint(&CorsPolicy::new().allow_origin(rule).allow_credentials(true));
+        assert_eq!(f[0].kind, FindingKind::UnanchoredPattern, "{f:#?}");
+        assert_eq!(f[0].severity, Severity::Critical);
+        let examples: Vec<&str> = f.iter().filter_map(|x| x.example.as_deref()).collect();
+        assert!(examples.contains(&"https://app.example.com.evil.test"), "{f:#?}");
+        assert!(examples.contains(&"https://appxexample.com"), "{f:#?}");
+        // Anchored and escaped: nothing.
+        let good = OriginRule::regex(r"^https://(app|admin)\.example\.com$").unwrap();
+        assert_eq!(lint(&CorsPolicy::new().allow_origin(good)), []);
+        // `.*`: any origin.
+        let any = OriginRule::regex(r".*").unwrap();
+        let f = lint(&CorsPolicy::new().allow_origin(any).allow_credentials(true));
+        assert_eq!(f[0].kind, FindingKind::AnyOriginWithCredentials, "{f:#?}");
+        // A literal `*` with credentials, and preflights answered 401.
+        let app = OriginRule::exact("https://app.example").unwrap();
+        let f = lint(
+            &CorsPolicy::new()
+                .allow_origin(app.clone())
+                .allow_credentials(true)
+                .literal_wildcard(true),
+        );
+        assert_eq!(kinds(&f), [FindingKind::WildcardWithCredentials]);
+        let f = lint(&CorsPolicy::new().allow_origin(app).preflight_status(401));
+        assert_eq!(kinds(&f), [FindingKind::PreflightNotOk]);
+        assert!(f[0].consequence.contains("401"));
     }
 
     #[test]

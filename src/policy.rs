@@ -127,6 +127,12 @@ pub enum OriginRule {
     /// Any serialized origin containing this string (an unanchored pattern, as an unanchored
     /// regular expression behaves).
     Substring(String),
+    /// Any serialized origin a regular expression matches, anywhere unless anchored (as
+    /// `Regex::is_match` and JavaScript's `RegExp.test` do). Build it with
+    /// [`OriginRule::regex`]; the supported syntax is ASCII literals and escapes, `.`, classes
+    /// (`[a-z0-9-]`, `\d`, `\w`), groups with `|`, `*`, `+`, `?`, `{m,n}`, `^` and `$`. A
+    /// pattern that does not parse matches nothing.
+    Regex(String),
 }
 
 impl OriginRule {
@@ -134,6 +140,34 @@ impl OriginRule {
     /// [`OriginRule::Null`].
     pub fn exact(origin: &str) -> Result<OriginRule, url::ParseError> {
         Origin::parse(origin).map(OriginRule::from)
+    }
+
+    /// A regular expression as a server's origin check uses it ([`OriginRule::Regex`]).
+    ///
+    /// ```
+    /// use fetch_cors::policy::OriginRule;
+    ///
+    /// let rule = OriginRule::regex(r"^https://(foo|bar)+\.com$").unwrap();
+    /// assert!(rule.matches("https://foo.com"));
+    /// assert!(rule.matches("https://barfoo.com"));
+    /// assert!(!rule.matches("https://evil.com"));
+    /// assert!(OriginRule::regex("https://(app").is_err());
+    /// ```
+    pub fn regex(pattern: &str) -> Result<OriginRule, PatternError> {
+        pattern::parse(pattern)?;
+        Ok(OriginRule::Regex(pattern.to_owned()))
+    }
+
+    /// For a [`OriginRule::Regex`], the origin its author most likely meant it for (the first
+    /// alternative, an unescaped `.` read as a dot), if that is an origin.
+    pub fn regex_example(&self) -> Option<Origin> {
+        let OriginRule::Regex(p) = self else {
+            return None;
+        };
+        let alts = pattern::parse(p).ok()?;
+        Origin::parse(&pattern::example(&alts))
+            .ok()
+            .filter(Origin::is_tuple)
     }
 
     /// `scheme://*.domain` on the scheme's default port, apex excluded.
@@ -156,6 +190,7 @@ impl OriginRule {
             OriginRule::Suffix(s) => origin.ends_with(s.as_str()),
             OriginRule::Prefix(s) => origin.starts_with(s.as_str()),
             OriginRule::Substring(s) => origin.contains(s.as_str()),
+            OriginRule::Regex(p) => pattern::parse(p).is_ok_and(|a| pattern::is_match(&a, origin)),
             OriginRule::Subdomains {
                 scheme,
                 domain,
@@ -213,6 +248,7 @@ impl fmt::Display for OriginRule {
             OriginRule::Suffix(s) => write!(f, "origins ending with {s:?}"),
             OriginRule::Prefix(s) => write!(f, "origins starting with {s:?}"),
             OriginRule::Substring(s) => write!(f, "origins containing {s:?}"),
+            OriginRule::Regex(p) => write!(f, "origins matching /{p}/"),
             OriginRule::Subdomains {
                 scheme,
                 domain,
@@ -1022,6 +1058,7 @@ fn anchors(policy: &CorsPolicy) -> Vec<Anchor> {
                     }
                 }
             }
+            OriginRule::Regex(_) => out.extend(rule.regex_example().as_ref().and_then(anchor_of)),
             OriginRule::Any | OriginRule::Null => {}
         }
     }
@@ -1033,7 +1070,7 @@ fn first_label(host: &str) -> &str {
 }
 
 /// How `origin` (not allowed) relates to the origins the policy names.
-fn origin_class(policy: &CorsPolicy, origin: &Origin) -> BugClass {
+pub(crate) fn origin_class(policy: &CorsPolicy, origin: &Origin) -> BugClass {
     let Some(t) = origin.as_tuple() else {
         return BugClass::NullOrigin;
     };
@@ -2028,6 +2065,7 @@ pub fn adversarial_origins(policy: &CorsPolicy, extra: &[Origin]) -> Vec<Origin>
                     Origin::parse(&with_port(&a.scheme, &a.host, a.port.unwrap_or(443))).ok()
                 }));
             }
+            OriginRule::Regex(_) => named.extend(rule.regex_example()),
             OriginRule::Any => {}
         }
     }
@@ -2305,6 +2343,355 @@ pub fn audit_into<S: Server>(
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// A small regular-expression matcher, so that a policy can state what a server's regex allows
+// (the library takes no regex dependency). Origins are ASCII, so it works on bytes.
+
+mod pattern {
+    use std::fmt;
+
+    /// A regular expression that [`parse`] cannot read.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct PatternError {
+        /// The pattern.
+        pub pattern: String,
+        /// Where, in bytes.
+        pub at: usize,
+        /// What is wrong.
+        pub reason: &'static str,
+    }
+
+    impl fmt::Display for PatternError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(
+                f,
+                "cannot read the regular expression {:?} at byte {}: {}",
+                self.pattern, self.at, self.reason
+            )
+        }
+    }
+
+    impl std::error::Error for PatternError {}
+
+    #[derive(Clone, Debug)]
+    pub(super) enum Node {
+        Byte(u8),
+        Any,
+        Class { ranges: Vec<(u8, u8)>, negated: bool },
+        Start,
+        End,
+        Group(Vec<Vec<Node>>),
+        Repeat { node: Box<Node>, min: u32, max: u32 },
+    }
+
+    const MAX_REPEAT: u32 = 1000;
+
+    struct Parser<'a> {
+        src: &'a [u8],
+        pos: usize,
+        pattern: &'a str,
+    }
+
+    impl Parser<'_> {
+        fn err(&self, reason: &'static str) -> PatternError {
+            PatternError {
+                pattern: self.pattern.to_owned(),
+                at: self.pos,
+                reason,
+            }
+        }
+
+        fn peek(&self) -> Option<u8> {
+            self.src.get(self.pos).copied()
+        }
+
+        fn alternation(&mut self, depth: u32) -> Result<Vec<Vec<Node>>, PatternError> {
+            if depth > 32 {
+                return Err(self.err("groups nested too deep"));
+            }
+            let mut alts = vec![Vec::new()];
+            while let Some(c) = self.peek() {
+                match c {
+                    b'|' => {
+                        self.pos += 1;
+                        alts.push(Vec::new());
+                    }
+                    b')' => break,
+                    _ => {
+                        let atom = self.atom(depth)?;
+                        let atom = self.quantifier(atom)?;
+                        if let Some(seq) = alts.last_mut() {
+                            seq.push(atom);
+                        }
+                    }
+                }
+            }
+            Ok(alts)
+        }
+
+        fn atom(&mut self, depth: u32) -> Result<Node, PatternError> {
+            let c = self.peek().ok_or_else(|| self.err("unexpected end"))?;
+            self.pos += 1;
+            Ok(match c {
+                b'^' => Node::Start,
+                b'$' => Node::End,
+                b'.' => Node::Any,
+                b'(' => {
+                    if self.src[self.pos..].starts_with(b"?:") {
+                        self.pos += 2;
+                    }
+                    let alts = self.alternation(depth + 1)?;
+                    if self.peek() != Some(b')') {
+                        return Err(self.err("unclosed group"));
+                    }
+                    self.pos += 1;
+                    Node::Group(alts)
+                }
+                b'[' => self.class()?,
+                b'\\' => self.escape(false)?,
+                b'*' | b'+' | b'?' | b'{' => return Err(self.err("nothing to repeat")),
+                c if c.is_ascii() => Node::Byte(c),
+                _ => return Err(self.err("only ASCII patterns are supported")),
+            })
+        }
+
+        fn escape(&mut self, in_class: bool) -> Result<Node, PatternError> {
+            let c = self.peek().ok_or_else(|| self.err("trailing backslash"))?;
+            self.pos += 1;
+            let class = |ranges: Vec<(u8, u8)>, negated| Node::Class { ranges, negated };
+            let word = vec![(b'a', b'z'), (b'A', b'Z'), (b'0', b'9'), (b'_', b'_')];
+            Ok(match c {
+                b'd' => class(vec![(b'0', b'9')], false),
+                b'D' => class(vec![(b'0', b'9')], true),
+                b'w' => class(word, false),
+                b'W' => class(word, true),
+                b's' => class(vec![(b' ', b' '), (b'\t', b'\r')], false),
+                b'b' | b'B' if !in_class => {
+                    return Err(self.err("word boundaries are not supported"));
+                }
+                c if c.is_ascii_alphanumeric() => return Err(self.err("unknown escape")),
+                c if c.is_ascii() => Node::Byte(c),
+                _ => return Err(self.err("only ASCII patterns are supported")),
+            })
+        }
+
+        fn class(&mut self) -> Result<Node, PatternError> {
+            let negated = self.peek() == Some(b'^');
+            if negated {
+                self.pos += 1;
+            }
+            let mut ranges = Vec::new();
+            let mut first = true;
+            loop {
+                let c = self.peek().ok_or_else(|| self.err("unclosed class"))?;
+                if c == b']' && !first {
+                    self.pos += 1;
+                    break;
+                }
+                first = false;
+                self.pos += 1;
+                let lo = if c == b'\\' {
+                    match self.escape(true)? {
+                        Node::Byte(b) => b,
+                        Node::Class {
+                            ranges: r,
+                            negated: false,
+                        } => {
+                            ranges.extend(r);
+                            continue;
+                        }
+                        _ => return Err(self.err("negated escape in a class")),
+                    }
+                } else {
+                    c
+                };
+                if self.peek() == Some(b'-') && self.src.get(self.pos + 1).is_some_and(|b| *b != b']') {
+                    self.pos += 1;
+                    let hi = self.peek().ok_or_else(|| self.err("unclosed class"))?;
+                    self.pos += 1;
+                    if hi < lo {
+                        return Err(self.err("range out of order"));
+                    }
+                    ranges.push((lo, hi));
+                } else {
+                    ranges.push((lo, lo));
+                }
+            }
+            Ok(Node::Class { ranges, negated })
+        }
+
+        fn number(&mut self) -> Option<u32> {
+            let start = self.pos;
+            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                self.pos += 1;
+            }
+            std::str::from_utf8(&self.src[start..self.pos]).ok()?.parse().ok()
+        }
+
+        fn quantifier(&mut self, node: Node) -> Result<Node, PatternError> {
+            let (min, max) = match self.peek() {
+                Some(b'*') => (0, MAX_REPEAT),
+                Some(b'+') => (1, MAX_REPEAT),
+                Some(b'?') => (0, 1),
+                Some(b'{') => {
+                    self.pos += 1;
+                    let min = self.number().ok_or_else(|| self.err("bad repetition"))?;
+                    let max = if self.peek() == Some(b',') {
+                        self.pos += 1;
+                        self.number().unwrap_or(MAX_REPEAT)
+                    } else {
+                        min
+                    };
+                    if self.peek() != Some(b'}') || max < min || max > MAX_REPEAT {
+                        return Err(self.err("bad repetition"));
+                    }
+                    (min, max)
+                }
+                _ => return Ok(node),
+            };
+            self.pos += 1;
+            // A lazy `?` matches the same strings.
+            if self.peek() == Some(b'?') {
+                self.pos += 1;
+            }
+            if matches!(node, Node::Start | Node::End) {
+                return Err(self.err("nothing to repeat"));
+            }
+            Ok(Node::Repeat {
+                node: Box::new(node),
+                min,
+                max,
+            })
+        }
+    }
+
+    /// Parses `pattern`.
+    pub(super) fn parse(pattern: &str) -> Result<Vec<Vec<Node>>, PatternError> {
+        let mut p = Parser {
+            src: pattern.as_bytes(),
+            pos: 0,
+            pattern,
+        };
+        let alts = p.alternation(0)?;
+        if p.pos != p.src.len() {
+            return Err(p.err("unmatched `)`"));
+        }
+        Ok(alts)
+    }
+
+    /// The most steps one match may take; past it the pattern is taken not to match.
+    const BUDGET: u32 = 200_000;
+
+    struct Matcher<'a> {
+        input: &'a [u8],
+        steps: u32,
+    }
+
+    impl Matcher<'_> {
+        fn alts(&mut self, alts: &[Vec<Node>], pos: usize, k: &mut dyn FnMut(&mut Self, usize) -> bool) -> bool {
+            alts.iter().any(|seq| self.seq(seq, pos, k))
+        }
+
+        fn seq(&mut self, seq: &[Node], pos: usize, k: &mut dyn FnMut(&mut Self, usize) -> bool) -> bool {
+            self.steps += 1;
+            if self.steps > BUDGET {
+                return false;
+            }
+            let Some((first, rest)) = seq.split_first() else {
+                return k(self, pos);
+            };
+            self.node(first, pos, &mut |m: &mut Self, p| m.seq(rest, p, k))
+        }
+
+        fn node(&mut self, node: &Node, pos: usize, k: &mut dyn FnMut(&mut Self, usize) -> bool) -> bool {
+            let byte = self.input.get(pos).copied();
+            match node {
+                Node::Byte(b) => byte == Some(*b) && k(self, pos + 1),
+                Node::Any => byte.is_some_and(|b| b != b'\n') && k(self, pos + 1),
+                Node::Class { ranges, negated } => {
+                    byte.is_some_and(|b| ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&b)) != *negated)
+                        && k(self, pos + 1)
+                }
+                Node::Start => pos == 0 && k(self, pos),
+                Node::End => pos == self.input.len() && k(self, pos),
+                Node::Group(alts) => self.alts(alts, pos, k),
+                Node::Repeat { node, min, max } => self.repeat(node, *min, *max, pos, k),
+            }
+        }
+
+        fn repeat(&mut self, node: &Node, min: u32, max: u32, pos: usize, k: &mut dyn FnMut(&mut Self, usize) -> bool) -> bool {
+            self.steps += 1;
+            if self.steps > BUDGET {
+                return false;
+            }
+            // Greedy: one more first (never an empty iteration), then stop if allowed.
+            if max > 0
+                && self.node(node, pos, &mut |m: &mut Self, p| {
+                    p > pos && m.repeat(node, min.saturating_sub(1), max - 1, p, k)
+                })
+            {
+                return true;
+            }
+            min == 0 && k(self, pos)
+        }
+    }
+
+    /// Whether `alts` matches anywhere in `input` (as `Regex::is_match` and JavaScript's
+    /// `RegExp.test` do).
+    pub(super) fn is_match(alts: &[Vec<Node>], input: &str) -> bool {
+        let mut m = Matcher {
+            input: input.as_bytes(),
+            steps: 0,
+        };
+        (0..=input.len()).any(|start| m.alts(alts, start, &mut |_, _| true))
+    }
+
+    /// One string the pattern was most likely written for: the first alternative, each
+    /// repetition once (or its minimum), an unescaped `.` taken as the dot it stands for,
+    /// and `app` for a repeated class or `.` (`https://.*\.example\.com` gives
+    /// `https://app.example.com`).
+    pub(super) fn example(alts: &[Vec<Node>]) -> String {
+        let mut out = Vec::new();
+        write_alts(alts, &mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn write_alts(alts: &[Vec<Node>], out: &mut Vec<u8>) {
+        if let Some(seq) = alts.first() {
+            for n in seq {
+                write_node(n, out);
+            }
+        }
+    }
+
+    fn write_node(node: &Node, out: &mut Vec<u8>) {
+        match node {
+            Node::Byte(b) => out.push(*b),
+            Node::Any => out.push(b'.'),
+            Node::Class { ranges, negated } => {
+                let b = if *negated {
+                    (b'a'..=b'z').find(|c| !ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(c)))
+                } else {
+                    ranges.first().map(|r| r.0)
+                };
+                out.extend(b);
+            }
+            Node::Start | Node::End => {}
+            Node::Group(alts) => write_alts(alts, out),
+            Node::Repeat { node, min, .. } => match node.as_ref() {
+                Node::Any | Node::Class { .. } => out.extend_from_slice(b"app"),
+                n => {
+                    for _ in 0..(*min).max(1) {
+                        write_node(n, out);
+                    }
+                }
+            },
+        }
+    }
+}
+
+pub use pattern::PatternError;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2342,6 +2729,48 @@ mod tests {
         ] {
             assert!(!r.matches(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn regex_rules_match_as_regex_is_match_does() {
+        let m = |p: &str, o: &str| OriginRule::regex(p).unwrap().matches(o);
+        assert!(m(r"^https://app\.example\.com$", "https://app.example.com"));
+        assert!(!m(r"^https://app\.example\.com$", "https://appxexample.com"));
+        assert!(m(r"^https://app.example.com$", "https://appxexample.com"));
+        assert!(m(r"app\.example\.com", "https://app.example.com.evil.test"));
+        assert!(m(r"^https://[a-z0-9-]+\.example\.com$", "https://a-1.example.com"));
+        assert!(!m(r"^https://[a-z0-9-]+\.example\.com$", "https://a.b.example.com"));
+        assert!(m(r"^https?://(www\.)?example\.com(:\d{2,5})?$", "http://example.com:8080"));
+        assert!(!m(r"^https?://(www\.)?example\.com(:\d{2,5})?$", "http://example.com:8"));
+        assert!(m(r"^(?:null|https://x\.test)$", "null"));
+        assert!(m(r"^https://[^.]+\.test$", "https://evil.test"));
+        // Catastrophic patterns give up (no match) instead of running for ever.
+        assert!(!m(r"^(a+)+$", &format!("{}b", "a".repeat(64))));
+        for bad in ["(", "a{2,1}", "*a", "[z-a]", r"\q", "a)"] {
+            assert!(OriginRule::regex(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            OriginRule::regex(r"^https://.*\.example\.com$")
+                .unwrap()
+                .regex_example()
+                .unwrap()
+                .serialize(),
+            "https://app.example.com"
+        );
+    }
+
+    #[test]
+    fn a_panicking_server_is_reported_not_propagated() {
+        let policy = app_policy();
+        let mut server = |_: &http::Request<()>| -> http::Response<()> { panic!("boom") };
+        let req = PageRequest::get("https://api.example/me").unwrap();
+        let v = check_all(&mut server, &policy, &o("https://evil.example"), &req, &Profile::SPEC)
+            .unwrap_err();
+        assert_eq!(v.property, Property::ServerAnswers);
+        assert_eq!(v.class, BugClass::ServerPanic);
+        assert!(v.message.contains("boom"), "{v}");
+        assert_eq!(v.origin, "https://evil.example");
+        assert_eq!(v.request, r#"fetch("https://api.example/me")"#);
     }
 
     #[test]

@@ -712,3 +712,24 @@ fn correct_tower_exact_list_has_no_finding() {
     let lint = lint_exchanges(&sweep_exchanges(make, &intent()));
     assert!(lint.is_empty(), "{lint:#?}");
 }
+
+#[test]
+fn a_regex_rule_models_the_concatenating_server() {
+    // The same bug as `concatenation_of_allowed_origins`, stated as a policy acting as the
+    // server: the search finds it, and `lint` describes the regex.
+    let intent = CorsPolicy::new()
+        .allow_origin(OriginRule::exact("https://foo.com").unwrap())
+        .allow_origin(OriginRule::exact("https://bar.com").unwrap())
+        .allow_credentials(true);
+    let server = CorsPolicy::new()
+        .allow_origin(OriginRule::regex(r"^https://(foo|bar)+\.com$").unwrap())
+        .allow_credentials(true);
+    let found = find(|| server.clone(), &intent);
+    expect_leak("regex (foo|bar)+", &found, BugClass::Combination);
+    let unescaped = CorsPolicy::new()
+        .allow_origin(OriginRule::regex(r"^https://foo.com$").unwrap())
+        .allow_credentials(true);
+    let lint = fetch_cors::lint::lint(&unescaped);
+    assert_eq!(lint[0].kind, FindingKind::UnanchoredPattern, "{lint:#?}");
+    assert_eq!(lint[0].example.as_deref(), Some("https://fooxcom"));
+}
