@@ -455,9 +455,16 @@ fn regex_findings(rule: &OriginRule, pattern: &str, creds: bool) -> Vec<Finding>
         let (kind, severity) = match class {
             BugClass::AnyOrigin => (
                 FindingKind::AnyOriginWithCredentials,
-                if creds { Severity::Critical } else { Severity::High },
+                if creds {
+                    Severity::Critical
+                } else {
+                    Severity::High
+                },
             ),
-            BugClass::NullOrigin => (FindingKind::NullOriginTrusted, escalate(Severity::High, creds)),
+            BugClass::NullOrigin => (
+                FindingKind::NullOriginTrusted,
+                escalate(Severity::High, creds),
+            ),
             BugClass::SchemeDowngrade if creds => {
                 (FindingKind::InsecureOriginWithCredentials, Severity::Medium)
             }
@@ -465,7 +472,10 @@ fn regex_findings(rule: &OriginRule, pattern: &str, creds: bool) -> Vec<Finding>
                 (FindingKind::UnanchoredPattern, Severity::Low)
             }
             BugClass::Subdomain => (FindingKind::UnanchoredPattern, Severity::Medium),
-            _ => (FindingKind::UnanchoredPattern, escalate(Severity::High, creds)),
+            _ => (
+                FindingKind::UnanchoredPattern,
+                escalate(Severity::High, creds),
+            ),
         };
         out.push(finding(
             kind,
@@ -760,7 +770,9 @@ impl Reflected {
         let Some(host) = host_text(&origin) else {
             return;
         };
-        self.by_host.entry(host.clone()).or_insert(self.origins.len());
+        self.by_host
+            .entry(host.clone())
+            .or_insert(self.origins.len());
         self.origins.push((origin, host, creds));
     }
 
@@ -1106,7 +1118,10 @@ mod tests {
         assert_eq!(f[0].kind, FindingKind::UnanchoredPattern, "{f:#?}");
         assert_eq!(f[0].severity, Severity::Critical);
         let examples: Vec<&str> = f.iter().filter_map(|x| x.example.as_deref()).collect();
-        assert!(examples.contains(&"https://app.example.com.evil.test"), "{f:#?}");
+        assert!(
+            examples.contains(&"https://app.example.com.evil.test"),
+            "{f:#?}"
+        );
         assert!(examples.contains(&"https://appxexample.com"), "{f:#?}");
         // Anchored and escaped: nothing.
         let good = OriginRule::regex(r"^https://(app|admin)\.example\.com$").unwrap();

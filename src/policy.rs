@@ -24,8 +24,33 @@
 //!   - [`nothing_beyond_intent`]: no read the policy does not intend, for any reason (origin,
 //!     credentials, method, header).
 //!
-//! [`check_all`] runs one fetch and judges all of them. Inside a `proptest!` block, `?` turns a
-//! [`Violation`] into a test failure (with the `proptest` feature).
+//! [`check_all`] runs one fetch and judges all of them (returning the most severe violation);
+//! [`violations`] returns every one. Inside a `proptest!` block, `?` turns a [`Violation`]
+//! into a test failure (with the `proptest` feature). Each violation says how bad it is
+//! ([`Severity`]), what kind of bug it shows ([`BugClass`]: which look-alike got in, or which
+//! part of the intent broke), whether cookies were sent, and what to change on the server.
+//! A server that panics is caught and reported ([`Property::ServerAnswers`]) with the origin
+//! and request it was answering.
+//!
+//! # Finding every known bug, every time
+//!
+//! Random search finds a bug only with some probability. [`audit`] tries, without
+//! randomness, every origin of [`adversarial_origins`] (the allowed ones, an unrelated one,
+//! `null`, each allowed origin's [`look_alikes`]: prefix, suffix, substring, odd characters,
+//! unescaped dots, subdomains, parent and sibling, trailing dot, punycode homograph, other
+//! scheme, other ports; and the [`combinations`] of every two allowed origins) with every
+//! request of [`probe_requests`] (plain and credentialed reads, each method and request header
+//! the policy allows, alone and together, preflighted safelisted methods, and requests beyond
+//! the intent), and returns one violation per property and class, most severe first
+//! ([`Findings`]). `strategies::search` runs it and then searches at random. Name the methods
+//! and request headers your application sends in the policy: only then are its preflights
+//! intended, and a preflight refused by authentication middleware or a missing
+//! `Access-Control-Allow-Headers` entry shows up.
+//!
+//! The same pieces serve a live probe of a server in any language: [`adversarial_origins`]
+//! and [`probe_requests`] say what to send (most telling first, so a bounded probe can take a
+//! prefix), and [`violations`] or [`judge_all`] judge what came back, through a [`Server`]
+//! that forwards to the network or on a recorded [`Simulation`].
 //!
 //! ```
 //! use fetch_cors::policy::{self, CorsPolicy, OriginRule};
@@ -325,7 +350,7 @@ pub struct CorsPolicy {
     pub vary_origin: bool,
     /// The status of a preflight response (`204` by default). Anything outside 200-299 makes
     /// every preflight fail; set it only to model a server that answers `OPTIONS` with, say,
-    /// `401` from authentication middleware.
+    /// `401` from authentication middleware (see the `preflight_status` method).
     pub preflight_status: u16,
     /// Whether the server answers `Access-Control-Allow-Origin: *` even with
     /// `Access-Control-Allow-Credentials: true` (browsers then refuse every credentialed read);
@@ -488,15 +513,15 @@ impl CorsPolicy {
         self
     }
 
-    /// Answers preflights with `status` (see [`CorsPolicy::preflight_status`]).
+    /// Answers preflights with `status` (the field of the same name).
     #[must_use]
     pub fn preflight_status(mut self, status: u16) -> CorsPolicy {
         self.preflight_status = status;
         self
     }
 
-    /// Answers `Access-Control-Allow-Origin: *` even with credentials (see
-    /// [`CorsPolicy::literal_wildcard`]).
+    /// Answers `Access-Control-Allow-Origin: *` even with credentials (the field of the same
+    /// name).
     #[must_use]
     pub fn literal_wildcard(mut self, on: bool) -> CorsPolicy {
         self.literal_wildcard = on;
@@ -946,7 +971,9 @@ impl BugClass {
             BugClass::Prefix => "look-alikes starting with an allowed host read (prefix match)",
             BugClass::UnescapedDot => "look-alikes with another character for a dot read",
             BugClass::Combination => "combinations of allowed origins read",
-            BugClass::OddCharacter => "look-alikes with an odd character after an allowed host read",
+            BugClass::OddCharacter => {
+                "look-alikes with an odd character after an allowed host read"
+            }
             BugClass::Homograph => "punycode look-alikes of an allowed host read",
             BugClass::NullOrigin => "the null origin reads",
             BugClass::TrailingDot => "the trailing-dot spelling of an allowed host reads",
@@ -1124,12 +1151,7 @@ pub(crate) fn origin_class(policy: &CorsPolicy, origin: &Origin) -> BugClass {
         if ho.contains(ha) {
             return BugClass::Substring;
         }
-        if ho.len() == ha.len()
-            && ho
-                .bytes()
-                .zip(ha.bytes())
-                .all(|(x, y)| x == y || y == b'.')
-        {
+        if ho.len() == ha.len() && ho.bytes().zip(ha.bytes()).all(|(x, y)| x == y || y == b'.') {
             return BugClass::UnescapedDot;
         }
     }
@@ -1250,9 +1272,9 @@ fn blocked_fix(error: &CorsError, origin: &str) -> String {
             "the preflight was answered {status}: answer OPTIONS preflights with a 2xx status \
              (204) before authentication or routing runs"
         ),
-        CorsError::MethodNotAllowed { method } => format!(
-            "list {method} in Access-Control-Allow-Methods on the preflight response"
-        ),
+        CorsError::MethodNotAllowed { method } => {
+            format!("list {method} in Access-Control-Allow-Methods on the preflight response")
+        }
         CorsError::HeaderNotAllowed {
             name,
             wildcard_present,
@@ -1283,7 +1305,9 @@ fn blocked_fix(error: &CorsError, origin: &str) -> String {
             "{value} is not a serialized origin: send {origin} exactly (no path, no trailing \
              slash, lowercase, no default port)"
         ),
-        other => format!("the browser blocks the read ({other}): change the response so it does not"),
+        other => {
+            format!("the browser blocks the read ({other}): change the response so it does not")
+        }
     }
 }
 
@@ -1314,14 +1338,14 @@ pub struct Violation {
     pub origin: String,
     /// The page's request, as a `fetch()` call.
     pub request: String,
-    /// The browser profile it was seen in, when known.
-    pub profile: Option<&'static str>,
+    /// The engine whose profile it was seen in, when known.
+    pub profile: Option<crate::profile::Engine>,
     /// What went wrong, in words.
     pub message: String,
     /// What to change on the server.
     pub fix: String,
     /// The exchanges, one line per request and per response.
-    pub exchanges: Vec<String>,
+    pub exchanges: Box<[String]>,
 }
 
 impl Violation {
@@ -1343,7 +1367,7 @@ impl fmt::Display for Violation {
         writeln!(f, "  page origin: {}", self.origin)?;
         writeln!(f, "  request:     {}", self.request)?;
         if let Some(p) = self.profile {
-            writeln!(f, "  profile:     {p}")?;
+            writeln!(f, "  profile:     {}", p.name())?;
         }
         write!(f, "  fix:         {}", self.fix)?;
         for line in &self.exchanges {
@@ -1412,7 +1436,7 @@ pub fn judge(
         profile: None,
         message,
         fix,
-        exchanges: describe_exchanges(&sim.sent),
+        exchanges: describe_exchanges(&sim.sent).into_boxed_slice(),
     };
     let intent = policy.intends_to_allow(origin, request);
     let read = sim.readable();
@@ -1541,8 +1565,7 @@ pub fn judge(
                             !n.as_str().starts_with("access-control-")
                                 && n.as_str() != "vary"
                                 && policy.exposes(n)
-                                && r
-                                    .header_names
+                                && r.header_names
                                     .binary_search_by(|x| x.as_str().cmp(n.as_str()))
                                     .is_err()
                         })
@@ -1637,7 +1660,12 @@ pub fn judge_all(
 
 /// Most severe first; among equals, the more general class, then [`Property::ALL`]'s order.
 fn sort_violations(v: &mut [Violation]) {
-    let rank = |p: Property| Property::ALL.iter().position(|x| *x == p).unwrap_or(usize::MAX);
+    let rank = |p: Property| {
+        Property::ALL
+            .iter()
+            .position(|x| *x == p)
+            .unwrap_or(usize::MAX)
+    };
     v.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -1716,13 +1744,13 @@ fn run_and_judge_all(
             message: format!("the server panicked: {message}"),
             fix: "return an error response instead of panicking; any page can send this request"
                 .to_owned(),
-            exchanges: describe_exchanges(&sim.sent),
+            exchanges: describe_exchanges(&sim.sent).into_boxed_slice(),
         }]
     } else {
         judge_all(properties, policy, origin, request, &sim)
     };
     for v in &mut out {
-        v.profile = Some(profile.engine.name());
+        v.profile = Some(profile.engine);
     }
     sort_violations(&mut out);
     out
@@ -1903,7 +1931,12 @@ pub fn look_alikes(of: &Origin) -> Vec<Origin> {
     let mut texts: Vec<String> = Vec::new();
     match of.as_tuple() {
         None => texts.extend(
-            ["https://null", "http://null.evil.test", "https://evil.example"].map(String::from),
+            [
+                "https://null",
+                "http://null.evil.test",
+                "https://evil.example",
+            ]
+            .map(String::from),
         ),
         Some(t) => {
             let s = t.scheme();
@@ -1916,7 +1949,9 @@ pub fn look_alikes(of: &Origin) -> Vec<Origin> {
                 _ => p,
             };
             match t.host() {
-                Host::Domain(h) => look_alike_hosts(h, &mut |host| texts.push(with_port(s, host, p))),
+                Host::Domain(h) => {
+                    look_alike_hosts(h, &mut |host| texts.push(with_port(s, host, p)))
+                }
                 Host::Ipv4(ip) => {
                     let next = std::net::Ipv4Addr::from(u32::from(*ip).wrapping_add(1));
                     texts.push(with_port(s, &next.to_string(), p));
@@ -2054,16 +2089,27 @@ pub fn adversarial_origins(policy: &CorsPolicy, extra: &[Origin]) -> Vec<Origin>
                 include_apex,
             } => {
                 let port = port.or_else(|| default_port(scheme)).unwrap_or(443);
-                named.extend(Origin::parse(&with_port(scheme, &format!("app.{domain}"), port)));
+                named.extend(Origin::parse(&with_port(
+                    scheme,
+                    &format!("app.{domain}"),
+                    port,
+                )));
                 if *include_apex {
                     named.extend(Origin::parse(&with_port(scheme, domain, port)));
                 }
             }
-            OriginRule::Null => named.push(Origin::Opaque(crate::origin::OpaqueOrigin::anonymous())),
+            OriginRule::Null => {
+                named.push(Origin::Opaque(crate::origin::OpaqueOrigin::anonymous()))
+            }
             OriginRule::Suffix(_) | OriginRule::Prefix(_) | OriginRule::Substring(_) => {
-                named.extend(anchors(&CorsPolicy::new().allow_origin(rule.clone())).into_iter().filter_map(|a| {
-                    Origin::parse(&with_port(&a.scheme, &a.host, a.port.unwrap_or(443))).ok()
-                }));
+                named.extend(
+                    anchors(&CorsPolicy::new().allow_origin(rule.clone()))
+                        .into_iter()
+                        .filter_map(|a| {
+                            Origin::parse(&with_port(&a.scheme, &a.host, a.port.unwrap_or(443)))
+                                .ok()
+                        }),
+                );
             }
             OriginRule::Regex(_) => named.extend(rule.regex_example()),
             OriginRule::Any => {}
@@ -2077,7 +2123,11 @@ pub fn adversarial_origins(policy: &CorsPolicy, extra: &[Origin]) -> Vec<Origin>
     for o in &tuples {
         texts.extend(look_alikes(o).iter().map(|x| x.serialize().to_owned()));
     }
-    texts.extend(combinations(&tuples).iter().map(|x| x.serialize().to_owned()));
+    texts.extend(
+        combinations(&tuples)
+            .iter()
+            .map(|x| x.serialize().to_owned()),
+    );
     let mut out = parse_unique(texts, &[]);
     // `null` parses to an opaque origin; keep the named null (if any) first.
     out.dedup_by(|a, b| a.serialize() == b.serialize());
@@ -2145,7 +2195,11 @@ pub fn probe_requests(policy: &CorsPolicy, urls: &[&str]) -> Vec<PageRequest> {
         out.push(with_method(m).with_credentials(creds));
     }
     for h in &headers {
-        out.push(base.clone().with_header(h.as_str(), value(h)).with_credentials(creds));
+        out.push(
+            base.clone()
+                .with_header(h.as_str(), value(h))
+                .with_credentials(creds),
+        );
     }
     if let Some(m) = methods.first() {
         let mut all = with_method(m).with_credentials(creds);
@@ -2166,7 +2220,11 @@ pub fn probe_requests(policy: &CorsPolicy, urls: &[&str]) -> Vec<PageRequest> {
         } else {
             value(&h)
         };
-        out.push(with_method(&m).with_header(h.as_str(), v).with_credentials(creds));
+        out.push(
+            with_method(&m)
+                .with_header(h.as_str(), v)
+                .with_credentials(creds),
+        );
     }
     // Beyond the intent.
     let extra_method = [Method::PATCH, Method::DELETE, Method::PUT]
@@ -2230,10 +2288,8 @@ impl Findings {
         let mut out: Vec<Violation> = all
             .iter()
             .filter(|v| {
-                !all.iter().any(|o| {
-                    o.property == v.property
-                        && v.class.explained_by(o.class)
-                })
+                !all.iter()
+                    .any(|o| o.property == v.property && v.class.explained_by(o.class))
             })
             .filter(|v| {
                 !(v.property == Property::NothingBeyondIntent
@@ -2377,11 +2433,18 @@ mod pattern {
     pub(super) enum Node {
         Byte(u8),
         Any,
-        Class { ranges: Vec<(u8, u8)>, negated: bool },
+        Class {
+            ranges: Vec<(u8, u8)>,
+            negated: bool,
+        },
         Start,
         End,
         Group(Vec<Vec<Node>>),
-        Repeat { node: Box<Node>, min: u32, max: u32 },
+        Repeat {
+            node: Box<Node>,
+            min: u32,
+            max: u32,
+        },
     }
 
     const MAX_REPEAT: u32 = 1000;
@@ -2505,7 +2568,9 @@ mod pattern {
                 } else {
                     c
                 };
-                if self.peek() == Some(b'-') && self.src.get(self.pos + 1).is_some_and(|b| *b != b']') {
+                if self.peek() == Some(b'-')
+                    && self.src.get(self.pos + 1).is_some_and(|b| *b != b']')
+                {
                     self.pos += 1;
                     let hi = self.peek().ok_or_else(|| self.err("unclosed class"))?;
                     self.pos += 1;
@@ -2525,7 +2590,10 @@ mod pattern {
             while self.peek().is_some_and(|c| c.is_ascii_digit()) {
                 self.pos += 1;
             }
-            std::str::from_utf8(&self.src[start..self.pos]).ok()?.parse().ok()
+            std::str::from_utf8(&self.src[start..self.pos])
+                .ok()?
+                .parse()
+                .ok()
         }
 
         fn quantifier(&mut self, node: Node) -> Result<Node, PatternError> {
@@ -2588,11 +2656,21 @@ mod pattern {
     }
 
     impl Matcher<'_> {
-        fn alts(&mut self, alts: &[Vec<Node>], pos: usize, k: &mut dyn FnMut(&mut Self, usize) -> bool) -> bool {
+        fn alts(
+            &mut self,
+            alts: &[Vec<Node>],
+            pos: usize,
+            k: &mut dyn FnMut(&mut Self, usize) -> bool,
+        ) -> bool {
             alts.iter().any(|seq| self.seq(seq, pos, k))
         }
 
-        fn seq(&mut self, seq: &[Node], pos: usize, k: &mut dyn FnMut(&mut Self, usize) -> bool) -> bool {
+        fn seq(
+            &mut self,
+            seq: &[Node],
+            pos: usize,
+            k: &mut dyn FnMut(&mut Self, usize) -> bool,
+        ) -> bool {
             self.steps += 1;
             if self.steps > BUDGET {
                 return false;
@@ -2603,14 +2681,20 @@ mod pattern {
             self.node(first, pos, &mut |m: &mut Self, p| m.seq(rest, p, k))
         }
 
-        fn node(&mut self, node: &Node, pos: usize, k: &mut dyn FnMut(&mut Self, usize) -> bool) -> bool {
+        fn node(
+            &mut self,
+            node: &Node,
+            pos: usize,
+            k: &mut dyn FnMut(&mut Self, usize) -> bool,
+        ) -> bool {
             let byte = self.input.get(pos).copied();
             match node {
                 Node::Byte(b) => byte == Some(*b) && k(self, pos + 1),
                 Node::Any => byte.is_some_and(|b| b != b'\n') && k(self, pos + 1),
                 Node::Class { ranges, negated } => {
-                    byte.is_some_and(|b| ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&b)) != *negated)
-                        && k(self, pos + 1)
+                    byte.is_some_and(|b| {
+                        ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&b)) != *negated
+                    }) && k(self, pos + 1)
                 }
                 Node::Start => pos == 0 && k(self, pos),
                 Node::End => pos == self.input.len() && k(self, pos),
@@ -2619,7 +2703,14 @@ mod pattern {
             }
         }
 
-        fn repeat(&mut self, node: &Node, min: u32, max: u32, pos: usize, k: &mut dyn FnMut(&mut Self, usize) -> bool) -> bool {
+        fn repeat(
+            &mut self,
+            node: &Node,
+            min: u32,
+            max: u32,
+            pos: usize,
+            k: &mut dyn FnMut(&mut Self, usize) -> bool,
+        ) -> bool {
             self.steps += 1;
             if self.steps > BUDGET {
                 return false;
@@ -2735,13 +2826,28 @@ mod tests {
     fn regex_rules_match_as_regex_is_match_does() {
         let m = |p: &str, o: &str| OriginRule::regex(p).unwrap().matches(o);
         assert!(m(r"^https://app\.example\.com$", "https://app.example.com"));
-        assert!(!m(r"^https://app\.example\.com$", "https://appxexample.com"));
+        assert!(!m(
+            r"^https://app\.example\.com$",
+            "https://appxexample.com"
+        ));
         assert!(m(r"^https://app.example.com$", "https://appxexample.com"));
         assert!(m(r"app\.example\.com", "https://app.example.com.evil.test"));
-        assert!(m(r"^https://[a-z0-9-]+\.example\.com$", "https://a-1.example.com"));
-        assert!(!m(r"^https://[a-z0-9-]+\.example\.com$", "https://a.b.example.com"));
-        assert!(m(r"^https?://(www\.)?example\.com(:\d{2,5})?$", "http://example.com:8080"));
-        assert!(!m(r"^https?://(www\.)?example\.com(:\d{2,5})?$", "http://example.com:8"));
+        assert!(m(
+            r"^https://[a-z0-9-]+\.example\.com$",
+            "https://a-1.example.com"
+        ));
+        assert!(!m(
+            r"^https://[a-z0-9-]+\.example\.com$",
+            "https://a.b.example.com"
+        ));
+        assert!(m(
+            r"^https?://(www\.)?example\.com(:\d{2,5})?$",
+            "http://example.com:8080"
+        ));
+        assert!(!m(
+            r"^https?://(www\.)?example\.com(:\d{2,5})?$",
+            "http://example.com:8"
+        ));
         assert!(m(r"^(?:null|https://x\.test)$", "null"));
         assert!(m(r"^https://[^.]+\.test$", "https://evil.test"));
         // Catastrophic patterns give up (no match) instead of running for ever.
@@ -2764,8 +2870,14 @@ mod tests {
         let policy = app_policy();
         let mut server = |_: &http::Request<()>| -> http::Response<()> { panic!("boom") };
         let req = PageRequest::get("https://api.example/me").unwrap();
-        let v = check_all(&mut server, &policy, &o("https://evil.example"), &req, &Profile::SPEC)
-            .unwrap_err();
+        let v = check_all(
+            &mut server,
+            &policy,
+            &o("https://evil.example"),
+            &req,
+            &Profile::SPEC,
+        )
+        .unwrap_err();
         assert_eq!(v.property, Property::ServerAnswers);
         assert_eq!(v.class, BugClass::ServerPanic);
         assert!(v.message.contains("boom"), "{v}");

@@ -454,7 +454,14 @@ pub fn search<S: Server>(
         profiles.to_vec()
     };
     let mut findings = Findings::new();
-    audit_into(&mut findings, &make_server, policy, allowed, urls, &profiles);
+    audit_into(
+        &mut findings,
+        &make_server,
+        policy,
+        allowed,
+        urls,
+        &profiles,
+    );
 
     let mut near: Vec<Origin> = allowed.to_vec();
     near.extend(policy.origins.iter().filter_map(|r| match r {
@@ -489,9 +496,9 @@ pub fn search<S: Server>(
         if tree.simplify() {
             while steps < config.max_shrink_steps {
                 steps += 1;
-                let same = eval(&tree.current()).into_iter().find(|v| {
-                    v.property == property && v.class == class && v.severity >= severity
-                });
+                let same = eval(&tree.current())
+                    .into_iter()
+                    .find(|v| v.property == property && v.class == class && v.severity >= severity);
                 let more = match same {
                     Some(v) => {
                         best = v;

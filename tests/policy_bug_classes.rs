@@ -188,14 +188,7 @@ fn tower(layer: CorsLayer) -> impl Server {
 // --- the search and the assertions -------------------------------------------------------
 
 fn find<S: Server>(make: impl Fn() -> S, intent: &CorsPolicy) -> Vec<Violation> {
-    search(
-        make,
-        intent,
-        &[],
-        URLS,
-        &BROWSERS,
-        &SearchConfig::default(),
-    )
+    search(make, intent, &[], URLS, &BROWSERS, &SearchConfig::default())
 }
 
 /// The most severe finding is `class` at `severity`, on `property`, with a fix; prints all.
@@ -235,8 +228,14 @@ fn expect_leak(name: &str, found: &[Violation], class: BugClass) -> Violation {
         class,
         Severity::Critical,
     );
-    assert!(top.credentialed, "{name}: a credentialed leak shown as uncredentialed: {top}");
-    assert!(top.request.contains(r#"credentials: "include""#), "{name}: {top}");
+    assert!(
+        top.credentialed,
+        "{name}: a credentialed leak shown as uncredentialed: {top}"
+    );
+    assert!(
+        top.request.contains(r#"credentials: "include""#),
+        "{name}: {top}"
+    );
     top
 }
 
@@ -276,7 +275,11 @@ fn reflection_with_credentials() {
     // The exchange lint says the same, once.
     let lint = lint_exchanges(&sweep_exchanges(|| Hand::new(|_| true), &intent()));
     println!("{lint:#?}");
-    assert_eq!(lint[0].kind, FindingKind::ReflectsUnrelatedOrigins, "{lint:#?}");
+    assert_eq!(
+        lint[0].kind,
+        FindingKind::ReflectsUnrelatedOrigins,
+        "{lint:#?}"
+    );
     assert_eq!(
         lint.iter()
             .filter(|f| f.kind == FindingKind::LookAlikeAllowed)
@@ -424,7 +427,10 @@ fn preflight_answered_401_by_auth_middleware() {
         Severity::Medium,
     );
     assert!(top.fix.contains("before authentication"), "{top}");
-    assert!(top.exchanges.iter().any(|l| l.starts_with("< 401")), "{top}");
+    assert!(
+        top.exchanges.iter().any(|l| l.starts_with("< 401")),
+        "{top}"
+    );
 }
 
 // 9
@@ -479,7 +485,10 @@ fn http_downgrade() {
 fn tower_very_permissive() {
     let found = find(|| tower(CorsLayer::very_permissive()), &intent());
     let top = expect_leak("very_permissive", &found, BugClass::AnyOrigin);
-    assert_eq!(top.title(), "[critical] any origin reads, with the user's cookies");
+    assert_eq!(
+        top.title(),
+        "[critical] any origin reads, with the user's cookies"
+    );
 }
 
 // 12
@@ -507,8 +516,7 @@ fn tower_mirror_request_with_credentials() {
                     .allow_credentials(true)
                     .allow_methods([Method::GET, Method::PUT, Method::DELETE])
                     .allow_headers(
-                        ["content-type", "authorization", "x-api-key"]
-                            .map(HeaderName::from_static),
+                        ["content-type", "authorization", "x-api-key"].map(HeaderName::from_static),
                     )
                     .expose_headers([HeaderName::from_static("x-total-count")]),
             )
@@ -566,7 +574,9 @@ fn other_port() {
     let found = find(
         || {
             Hand::new(|o| {
-                let no_port = o.rsplit_once(':').filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()));
+                let no_port = o
+                    .rsplit_once(':')
+                    .filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()));
                 exact_list(no_port.map_or(o, |(h, _)| h)) || exact_list(o)
             })
         },
@@ -605,7 +615,9 @@ fn odd_character_after_the_host() {
             Hand::new(|o| {
                 exact_list(o)
                     || o.strip_prefix(APP).is_some_and(|rest| {
-                        rest.starts_with(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':'))
+                        rest.starts_with(|c: char| {
+                            !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':')
+                        })
                     })
             })
         },
@@ -678,7 +690,10 @@ fn a_panicking_server_is_a_finding_with_its_counterexample() {
         .expect("the panic is reported");
     assert_eq!(panic.property, Property::ServerAnswers);
     assert_eq!(panic.origin, "null");
-    assert!(panic.message.contains("cannot handle a null origin"), "{panic}");
+    assert!(
+        panic.message.contains("cannot handle a null origin"),
+        "{panic}"
+    );
     assert!(panic.request.starts_with("fetch("), "{panic}");
 }
 
