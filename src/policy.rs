@@ -1104,6 +1104,30 @@ pub(crate) fn origin_class(policy: &CorsPolicy, origin: &Origin) -> BugClass {
     let anchors = anchors(policy);
     let ho = host_text(t.host());
     let (so, po) = (t.scheme(), t.port());
+    // An allowed origin spelled differently: another scheme, port, or a trailing dot.
+    let default_here = default_port(so) == Some(po);
+    for other in ["https", "http"].into_iter().filter(|s| *s != so) {
+        let port = if default_here {
+            default_port(other).unwrap_or(po)
+        } else {
+            po
+        };
+        if policy.allows_origin(&with_port(other, &ho, port)) {
+            return BugClass::SchemeDowngrade;
+        }
+    }
+    if let Some(trimmed) = ho.strip_suffix('.') {
+        if policy.allows_origin(&with_port(so, trimmed, po)) {
+            return BugClass::TrailingDot;
+        }
+    }
+    if !default_here {
+        if let Some(p) = default_port(so) {
+            if policy.allows_origin(&with_port(so, &ho, p)) {
+                return BugClass::OtherPort;
+            }
+        }
+    }
     // Pieces of two different allowed hosts in one name.
     let mut labels: Vec<&str> = anchors
         .iter()

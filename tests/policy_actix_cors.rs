@@ -261,6 +261,7 @@ fn dot_suffix_fn_lets_plain_http_subdomains_read_with_cookies() {
         "actix allowed_origin_fn(ends_with(\".example.com\")) + credentials",
     );
     assert!(text.contains("page origin: http://"), "{text}");
+    assert!(text.contains("another scheme"), "{text}");
 }
 
 fn wildcard() -> Cors {
