@@ -198,7 +198,7 @@ fn main() {
         }
         println!("{name}: {} finding(s)", found.len());
         for v in &found {
-            println!("  {}\n    fix: {}", v.title(), v.fix);
+            println!("  {} ({})\n    fix: {}", v.title(), v.property, v.fix);
         }
         println!("most severe, in full:\n{}\n", found[0]);
     }

@@ -96,9 +96,12 @@ pub enum FindingKind {
     InvalidAllowOrigin,
     /// An `Access-Control-Allow-Credentials` value other than `true`.
     InvalidAllowCredentials,
-    /// The server reflected the origins of unrelated sites.
+    /// The server reflects any origin: it allowed look-alikes of every shape (suffix, prefix
+    /// and dot tricks, or two of them and `null`), which no single pattern admits. Two
+    /// unrelated origins alone are not reported: a correct allow-list reflects those too.
     ReflectsUnrelatedOrigins,
-    /// The server allowed an origin that is a look-alike of another origin it allowed.
+    /// The server allowed an origin that is a look-alike of another origin it allowed
+    /// (reported once, naming the kind of check that explains every look-alike seen).
     LookAlikeAllowed,
 }
 
@@ -535,7 +538,8 @@ fn host_text(origin: &Origin) -> Option<String> {
 }
 
 /// Reports the known misconfigurations visible in observed request and response heads, worst
-/// first, each kind once per distinct example.
+/// first, each kind once (the first example kept), in time and memory linear in the
+/// exchanges. A refused preflight (no CORS headers, any status) is not a finding.
 ///
 /// ```
 /// use fetch_cors::lint::{lint_exchanges, FindingKind};

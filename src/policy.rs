@@ -1006,17 +1006,27 @@ impl BugClass {
         }
         let explained: &[BugClass] = match other {
             C::AnyOrigin => return true,
+            // A test on part of a host also admits dot tricks and homographs of the rest
+            // (`ends_with("example.com")` lets `appxexample.com` in).
             C::Substring => &[
                 C::Suffix,
                 C::Prefix,
+                C::UnescapedDot,
                 C::Combination,
                 C::OddCharacter,
+                C::Homograph,
                 C::TrailingDot,
                 C::Subdomain,
                 C::SchemeDowngrade,
                 C::OtherPort,
             ],
-            C::Suffix => &[C::Subdomain, C::Combination, C::SchemeDowngrade],
+            C::Suffix => &[
+                C::UnescapedDot,
+                C::Homograph,
+                C::Subdomain,
+                C::Combination,
+                C::SchemeDowngrade,
+            ],
             C::Prefix => &[C::OddCharacter, C::TrailingDot, C::OtherPort],
             C::UnescapedDot => &[C::Combination],
             _ => &[],
@@ -2430,7 +2440,7 @@ pub fn audit_into<S: Server>(
 mod pattern {
     use std::fmt;
 
-    /// A regular expression that [`parse`] cannot read.
+    /// A regular expression that [`OriginRule::regex`](super::OriginRule::regex) cannot read.
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct PatternError {
         /// The pattern.
