@@ -1591,14 +1591,27 @@ pub fn judge(
                     ));
                 };
                 if let Some(resp) = sim.final_response() {
-                    // `header_names` is sorted: a binary search keeps this linear-logarithmic.
+                    // A set of the exposed names, and a binary search in the sorted readable
+                    // ones: many names against a long list stay linear-logarithmic.
+                    let listed: Option<HashSet<&HeaderName>> = match &policy.exposed_headers {
+                        AllowList::Only(list) => Some(list.iter().collect()),
+                        AllowList::Any => None,
+                    };
+                    let exposed = |n: &HeaderName| match &listed {
+                        Some(set) => {
+                            crate::header::safelist::is_cors_safelisted_response_header_name(
+                                n.as_str().as_bytes(),
+                            ) || set.contains(n)
+                        }
+                        None => policy.exposes(n),
+                    };
                     let hidden: Vec<&str> = resp
                         .headers()
                         .keys()
                         .filter(|n| {
                             !n.as_str().starts_with("access-control-")
                                 && n.as_str() != "vary"
-                                && policy.exposes(n)
+                                && exposed(n)
                                 && r.header_names
                                     .binary_search_by(|x| x.as_str().cmp(n.as_str()))
                                     .is_err()
