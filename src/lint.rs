@@ -34,33 +34,7 @@ use crate::origin::Origin;
 use crate::policy::{BugClass, CorsPolicy, OriginRule, varies_on_origin};
 use crate::profile::Profile;
 
-/// How bad a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// Worth knowing; nothing breaks and nothing leaks.
-    Info,
-    /// Breaks some requests, or leans on lenient browser behaviour.
-    Low,
-    /// Breaks requests for legitimate pages, or leaks under extra conditions (a shared cache,
-    /// a network attacker).
-    Medium,
-    /// Lets origins outside the intent read responses.
-    High,
-    /// Lets any site read credentialed responses.
-    Critical,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        })
-    }
-}
+pub use crate::policy::Severity;
 
 /// The known misconfigurations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -102,7 +102,6 @@ use crate::error::CorsError;
 use crate::header::safelist::{
     cors_unsafe_request_header_names, is_forbidden_response_header_name,
 };
-pub use crate::lint::Severity;
 use crate::machine::OutgoingKind;
 use crate::method::{is_cors_safelisted_method, normalize};
 use crate::origin::Origin;
@@ -878,6 +877,34 @@ impl fmt::Display for Property {
 
 // ---------------------------------------------------------------------------------------------
 // Bug classes, severities and fixes
+
+/// How bad a finding is (a [`Violation`] here, a `lint::Finding` there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Worth knowing; nothing breaks and nothing leaks.
+    Info,
+    /// Breaks some requests, or leans on lenient browser behaviour.
+    Low,
+    /// Breaks requests for legitimate pages, or leaks under extra conditions (a shared cache,
+    /// a network attacker).
+    Medium,
+    /// Lets origins outside the intent read responses.
+    High,
+    /// Lets any site read credentialed responses.
+    Critical,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        })
+    }
+}
 
 /// What kind of bug a [`Violation`] shows: which sort of origin got in that should not have,
 /// or which part of the intent is broken. [`audit`] reports one violation per property and
