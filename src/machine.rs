@@ -47,6 +47,7 @@
 //!         }
 //!         Action::Wait => unreachable!("we answer every request at once"),
 //!         Action::Done(outcome) => break outcome,
+//!         _ => unreachable!("a future action"),
 //!     }
 //! };
 //! assert_eq!(sent, [http::Method::OPTIONS, http::Method::DELETE]);
