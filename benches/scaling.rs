@@ -28,6 +28,122 @@ use http::header::{
 };
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::allocated;
+
+/// 2,000 and 20,000 header names (an `http::HeaderMap` holds at most about 24,576).
+const NAMES: [usize; 2] = [2_000, 20_000];
+
+/// `n` distinct header names of one length, so no length filter can tell them apart.
+fn equal_length_names(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("x-name-{i:08}")).collect()
+}
+
+/// A server in control of the input: a response with N header names and an
+/// `Access-Control-Expose-Headers` list of N other names of the same length (none matches), read
+/// through `check_response` and through the whole machine; and a page with N custom headers
+/// whose preflight answer lists them all (a server that mirrors the requested names). Each
+/// prints its allocated bytes per call.
+fn server_controlled(c: &mut Criterion) {
+    let page = Origin::parse("https://app.example").expect("origin");
+    let mut g = config(c, "server_controlled");
+    for n in NAMES {
+        let names = equal_length_names(2 * n);
+        let mut h = HeaderMap::new();
+        h.insert(ACCESS_CONTROL_ALLOW_ORIGIN, value(b"https://app.example"));
+        for name in &names[..n] {
+            h.insert(
+                HeaderName::from_bytes(name.as_bytes()).expect("name"),
+                value(b"1"),
+            );
+        }
+        h.insert(
+            ACCESS_CONTROL_EXPOSE_HEADERS,
+            value(names[n..].join(",").as_bytes()),
+        );
+        let resp = response(h);
+        let req_parts = http::Request::get("https://api.example/")
+            .body(())
+            .expect("request")
+            .into_parts()
+            .0;
+        let req = Request::from_parts(&req_parts, &page).expect("request");
+        let readable =
+            || check_response(&req, &resp, &Profile::SPEC).map(|e| e.readable_names().count());
+        println!(
+            "server_controlled/expose_equal_length/{n}: {} bytes allocated per call",
+            allocated(readable)
+        );
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("expose_equal_length", n), &resp, |b, r| {
+            b.iter(|| {
+                check_response(black_box(&req), black_box(r), &Profile::SPEC)
+                    .map(|e| e.readable_names().count())
+            })
+        });
+        let fetch = || {
+            let mut cache = fetch_cors::PreflightCache::new(&Profile::SPEC);
+            let mut fetch = fetch_cors::CorsFetch::new(&req, &Profile::SPEC).expect("fetch");
+            let _ = fetch.poll(&mut cache, fetch_cors::Timestamp::ZERO);
+            fetch
+                .handle_response(&resp, &mut cache, fetch_cors::Timestamp::ZERO)
+                .expect("in order");
+            matches!(
+                fetch.poll(&mut cache, fetch_cors::Timestamp::ZERO),
+                fetch_cors::Action::Done(Ok(_))
+            )
+        };
+        println!(
+            "server_controlled/machine_expose_equal_length/{n}: {} bytes allocated per call",
+            allocated(fetch)
+        );
+        g.bench_with_input(
+            BenchmarkId::new("machine_expose_equal_length", n),
+            &resp,
+            |b, _| b.iter(fetch),
+        );
+
+        // The page sends N custom headers; the preflight answer lists them all.
+        let mut builder = http::Request::put("https://api.example/");
+        for name in &names[..n] {
+            builder = builder.header(name.as_str(), "1");
+        }
+        let put = builder.body(()).expect("request").into_parts().0;
+        let put_req = Request::from_parts(&put, &page).expect("request");
+        let mut h = HeaderMap::new();
+        h.insert(ACCESS_CONTROL_ALLOW_ORIGIN, value(b"https://app.example"));
+        h.insert(http::header::ACCESS_CONTROL_ALLOW_METHODS, value(b"PUT"));
+        h.insert(
+            ACCESS_CONTROL_ALLOW_HEADERS,
+            value(names[..n].join(",").as_bytes()),
+        );
+        let mut pre = response(h);
+        pre.status = StatusCode::NO_CONTENT;
+        println!(
+            "server_controlled/preflight_mirrored/{n}: {} bytes allocated per call",
+            allocated(|| check_preflight_response(&put_req, &pre, &Profile::SPEC).is_ok())
+        );
+        assert!(check_preflight_response(&put_req, &pre, &Profile::SPEC).is_ok());
+        g.bench_with_input(BenchmarkId::new("preflight_mirrored", n), &pre, |b, r| {
+            b.iter(|| {
+                check_preflight_response(black_box(&put_req), black_box(r), &Profile::SPEC).is_ok()
+            })
+        });
+        // The floor: read every response header name once.
+        g.bench_with_input(BenchmarkId::new("floor_read_names", n), &resp, |b, r| {
+            b.iter(|| {
+                black_box(r)
+                    .headers
+                    .keys()
+                    .map(|k| k.as_str().len())
+                    .sum::<usize>()
+            })
+        });
+    }
+    g.finish();
+}
+
 /// 64 KiB and 1 MiB.
 const BYTES: [usize; 2] = [64 << 10, 1 << 20];
 /// 1,000 and 10,000 items.
@@ -383,6 +499,7 @@ criterion_group!(
     allow_origin,
     expose,
     preflight,
-    request_side
+    request_side,
+    server_controlled
 );
 criterion_main!(benches);

@@ -565,7 +565,8 @@ impl<'r> NameSet<'r> {
     pub(crate) fn new(list: Option<ListValues<'r>>) -> Self {
         match list {
             Some(l) if l.clone().nth(Self::SCAN_LIMIT).is_some() => {
-                let mut names: Vec<Vec<u8>> = l.clone().map(<[u8]>::to_ascii_lowercase).collect();
+                let mut names = Vec::with_capacity(l.clone().count());
+                names.extend(l.clone().map(<[u8]>::to_ascii_lowercase));
                 names.sort_unstable();
                 names.dedup();
                 NameSet::Sorted(names)
