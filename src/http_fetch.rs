@@ -6,7 +6,7 @@
 //! - step 4.1: [`preflight_step`] asks the cache whether the hop's preflight is needed and
 //!   builds it;
 //! - steps 4.1.1-4.1.2 on the preflight's answer: [`handle_preflight_response`] validates it
-//!   (CORS-preflight fetch, [`cors_preflight_fetch`](crate::cors_preflight_fetch)) and stores
+//!   (CORS-preflight fetch: [`check_preflight_response`](crate::check_preflight_response)) and stores
 //!   the grant;
 //! - steps 4.4-6 on a response to the request: [`handle_response`] runs the CORS check, the
 //!   CORP check and the redirect-mode switch, and either filters the final response or runs

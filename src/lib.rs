@@ -34,19 +34,84 @@
 //! **Embedders** (user agents, crawlers, test harnesses, proxies that must behave like a
 //! browser) use the items at the crate root: build a [`Request`], then either ask single
 //! questions ([`classify_request`], [`preflight_request`], [`check_preflight_response`],
-//! [`check_response`]) or run a whole fetch with [`CorsFetch`] and a shared
-//! [`PreflightCache`]. A host that drives the standard's steps itself finds them, stateless, in
-//! [`http_fetch`] and [`http_redirect_fetch`]; [`network`] and [`corp`] hold the `Origin`
-//! header, credentials and CORP/TAO rules; [`diagnostics`] renders each engine's console text.
+//! [`check_response`]) or run a whole fetch with [`CorsFetch`] and one [`PreflightCache`]
+//! shared by every fetch of the user agent. The host owns the sockets and the clock:
+//!
+//! ```
+//! use fetch_cors::{Action, CorsFetch, Origin, PreflightCache, Profile, Request, Timestamp};
+//!
+//! let profile = Profile::FIREFOX;
+//! let mut cache = PreflightCache::new(&profile);
+//! let page = Origin::parse("https://app.example").unwrap();
+//! let (parts, ()) = http::Request::put("https://api.example/x").body(()).unwrap().into_parts();
+//! let mut fetch = CorsFetch::new(&Request::from_parts(&parts, &page).unwrap(), &profile).unwrap();
+//! let outcome = loop {
+//!     match fetch.poll(&mut cache, Timestamp::ZERO) {
+//!         // Send `out.request` (with cookies if `out.include_credentials`, and the body if
+//!         // `out.body` says so), then hand the response head back.
+//!         Action::Send(out) => {
+//!             let answer = http::Response::builder()
+//!                 .header("access-control-allow-origin", "https://app.example")
+//!                 .header("access-control-allow-methods", "PUT")
+//!                 .body(()).unwrap();
+//!             fetch.handle_response(&answer, &mut cache, Timestamp::ZERO).unwrap();
+//!             // On a transport failure: fetch.handle_network_error(&mut cache).
+//!         }
+//!         Action::Done(outcome) => break outcome,
+//!         _ => unreachable!("every request is answered at once"),
+//!     }
+//! };
+//! assert_eq!(outcome.unwrap().status, 200);
+//! ```
+//!
+//! A host that drives the standard's steps itself finds them, stateless, in [`http_fetch`]
+//! and [`http_redirect_fetch`]; [`network`] and [`corp`] hold the `Origin` header, credentials
+//! and CORP/TAO rules; [`diagnostics`] renders each engine's console text.
+//!
+//! Bodies never reach the crate: [`Outgoing::body`] says whether the page's body goes with a
+//! request (dropped on a preflight and after a redirect turned the method into `GET`), and the
+//! page gets the last response's body, or none for an opaque response. `data:` URLs are answered
+//! by the machine itself; build their request with [`Request::new`], since `http::Uri` cannot
+//! hold one. The preflight cache is keyed by a network partition key, by default the page's
+//! site (see [`CorsFetch::partition_key`]).
 //!
 //! **Server testers** (does my CORS policy do what I meant, as browsers see it?) use
-//! [`simulate`] (a browser simulator over any in-process server), [`policy`] (properties of a
-//! CORS policy), [`lint`] (findings over recorded exchanges) and, with the `proptest` feature,
-//! `strategies` (proptest strategies for origins, look-alikes, requests and responses).
+//! [`simulate`] (a browser simulator over any in-process server), [`policy`] (what the
+//! policy means, the properties a server must keep, and a deterministic sweep of adversarial
+//! origins and requests), [`lint`] (findings over recorded exchanges) and, with the `proptest`
+//! feature, `strategies` (a sweep followed by a random search):
+//!
+//! ```
+//! use fetch_cors::policy::{audit, CorsPolicy, OriginRule};
+//! use fetch_cors::{Origin, Profile};
+//!
+//! // A server that trusts any origin ending in "example.com".
+//! let server = || |req: &http::Request<()>| {
+//!     let mut resp = http::Response::builder().header("vary", "origin");
+//!     if let Some(o) = req.headers().get("origin").filter(|o| o.as_bytes().ends_with(b"example.com")) {
+//!         resp = resp.header("access-control-allow-origin", o);
+//!     }
+//!     resp.body(()).unwrap()
+//! };
+//! let app = Origin::parse("https://app.example.com").unwrap();
+//! let intent = CorsPolicy::new().allow_origin(OriginRule::from(app));
+//! let found = audit(server, &intent, &[], &["https://api.example.com/me"], &[Profile::CHROMIUM]);
+//! assert!(!found.is_empty(), "a look-alike such as https://evilapp.example.com reads /me");
+//! println!("{}\nfix: {}", found[0], found[0].fix);
+//! ```
 //!
 //! **Parser fuzzers** use [`header`] (every header-value algorithm: safelists, MIME types,
 //! ranges, lists, `Access-Control-Max-Age`), [`method`] and [`profile`] (the rule types a
-//! [`Profile`] is made of).
+//! [`Profile`] is made of). Each takes bytes and never panics:
+//!
+//! ```
+//! use fetch_cors::header::{is_cors_safelisted_request_header, parse_mime_type};
+//! use fetch_cors::Profile;
+//!
+//! let input: &[u8] = b"text/plain;charset=\"\xff";
+//! let _ = parse_mime_type(input);
+//! let _ = is_cors_safelisted_request_header(&http::header::CONTENT_TYPE, input, &Profile::SPEC.safelist);
+//! ```
 //!
 //! # Layout
 //!

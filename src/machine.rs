@@ -287,7 +287,7 @@ impl State {
 ///
 /// The machine owns one [`Request`] (the current hop's: URL, method, headers, tainting,
 /// redirect state and [`FetchHistory`]) and lends it to the stateless steps in
-/// [`main_fetch`](crate::main_fetch), [`http_fetch`](crate::http_fetch) and
+/// main fetch ([`classify_request`](crate::classify_request)), [`http_fetch`](crate::http_fetch) and
 /// [`http_redirect_fetch`](crate::http_redirect_fetch); it only sequences them and keeps state.
 #[derive(Debug)]
 pub struct CorsFetch {

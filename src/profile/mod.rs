@@ -1,13 +1,13 @@
 //! Browser profiles: every place where an engine departs from the Fetch Standard, as data.
 //!
-//! Algorithms in this crate take a [`Profile`](crate::Profile) and read its fields; they never test which
+//! Algorithms in this crate take a [`Profile`] and read its fields; they never test which
 //! engine they are running for. [`Profile::SPEC`](crate::Profile::SPEC) follows the standard to the letter. The
 //! engine profiles encode what the recordings in `tests/browsers/` show each engine doing;
 //! every field's documentation names a scenario that shows it, and
 //! `spec-notes/divergences.md` lists them all.
 //!
 //! A profile is plain data: copy one and change a field to model another engine version.
-//! [`Profile`](crate::Profile) itself is at the crate root; this module holds the rule types
+//! [`Profile`] itself is at the crate root; this module holds the rule types
 //! it is made of.
 //!
 //! ```
