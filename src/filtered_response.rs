@@ -31,6 +31,8 @@
 //! assert_eq!(names, ["content-type", "x-total"]);
 //! ```
 
+use std::cell::OnceCell;
+
 use http::header::ACCESS_CONTROL_EXPOSE_HEADERS;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
@@ -96,13 +98,15 @@ enum Filter<'r> {
     /// CORS filtered response, with the proof of its CORS check.
     Cors {
         proof: CorsOk,
-        /// `Access-Control-Expose-Headers: *` without credentials: every name.
-        all: bool,
-        /// The CORS-exposed header-name list (empty when the header was absent or invalid).
-        exposed: NameSet<'r>,
+        /// Whether the request's credentials mode is `include`.
+        include: bool,
+        /// Names the profile always exposes.
         extra: &'static [&'static str],
         /// What a literal `*` exposes under credentials in this profile.
         star_extra: &'static [&'static str],
+        /// The CORS-exposed header-name list, parsed on the first question about a name, so
+        /// a check whose caller reads no header never parses it.
+        exposed: OnceCell<Exposed<'r>>,
     },
     /// Opaque and opaque-redirect filtered responses: nothing.
     Nothing,
@@ -138,24 +142,25 @@ impl<'r> Exposure<'r> {
             Filter::Nothing => false,
             Filter::Basic => !is_forbidden_response_header_name(bytes),
             Filter::Cors {
-                all,
+                include,
                 exposed,
                 extra,
                 star_extra,
                 ..
             } => {
                 if is_cors_safelisted_response_header(name)
-                    || extra
-                        .iter()
-                        .chain(star_extra.iter())
-                        .any(|e| e.as_bytes() == bytes)
+                    || extra.iter().any(|e| e.as_bytes() == bytes)
                 {
+                    return true;
+                }
+                let exposed = exposed.get_or_init(|| Exposed::parse(self.headers));
+                if exposed.star && *include && star_extra.iter().any(|e| e.as_bytes() == bytes) {
                     return true;
                 }
                 if is_forbidden_response_header_name(bytes) {
                     return false;
                 }
-                *all || exposed.contains(bytes)
+                (exposed.star && !*include) || exposed.names.contains(bytes)
             }
         }
     }
@@ -194,10 +199,7 @@ impl<'r> Exposure<'r> {
             (RedirectSwitch::Manual, _) => (ResponseType::OpaqueRedirect, Filter::Nothing),
             (_, Checked::Basic) => (ResponseType::Basic, Filter::Basic),
             (_, Checked::Opaque) => (ResponseType::Opaque, Filter::Nothing),
-            (_, Checked::Cors(proof)) => (
-                ResponseType::Cors,
-                cors_filter(request, proof, response.headers, profile),
-            ),
+            (_, Checked::Cors(proof)) => (ResponseType::Cors, cors_filter(request, proof, profile)),
         };
         Ok(Exposure {
             response_type,
@@ -244,29 +246,35 @@ pub fn check_response<'r>(
     Exposure::filter(request, checked, &switch, response, profile)
 }
 
-/// Main fetch step 14.1: the CORS-exposed header-name list.
-fn cors_filter<'r>(
-    request: &Request<'_>,
-    proof: CorsOk,
-    headers: &'r HeaderMap,
-    profile: &Profile,
-) -> Filter<'r> {
-    let extra = profile.extra_safelisted_response_headers;
-    // A list that fails to parse leaves the exposed list empty.
-    let exposed = extract_header_list_values(headers, &ACCESS_CONTROL_EXPOSE_HEADERS)
-        .ok()
-        .flatten();
-    let star = exposed.as_ref().is_some_and(ListValues::has_star);
-    let include = request.credentials_mode() == CredentialsMode::Include;
+/// Main fetch step 14.1's CORS-exposed header-name list, once parsed.
+#[derive(Clone, Debug)]
+struct Exposed<'r> {
+    /// The list holds `*` (every name without credentials; a name like any other with them).
+    star: bool,
+    /// The listed names (empty when the header was absent or did not parse).
+    names: NameSet<'r>,
+}
+
+impl<'r> Exposed<'r> {
+    fn parse(headers: &'r HeaderMap) -> Self {
+        // A list that fails to parse leaves the exposed list empty.
+        let list = extract_header_list_values(headers, &ACCESS_CONTROL_EXPOSE_HEADERS)
+            .ok()
+            .flatten();
+        Exposed {
+            star: list.as_ref().is_some_and(ListValues::has_star),
+            names: NameSet::new(list),
+        }
+    }
+}
+
+/// Main fetch step 14.1: the CORS filter, its exposed list read when first needed.
+fn cors_filter<'r>(request: &Request<'_>, proof: CorsOk, profile: &Profile) -> Filter<'r> {
     Filter::Cors {
         proof,
-        all: star && !include,
-        exposed: NameSet::new(exposed),
-        extra,
-        star_extra: if star && include {
-            profile.exposed_by_star_with_credentials
-        } else {
-            &[]
-        },
+        include: request.credentials_mode() == CredentialsMode::Include,
+        extra: profile.extra_safelisted_response_headers,
+        star_extra: profile.exposed_by_star_with_credentials,
+        exposed: OnceCell::new(),
     }
 }
