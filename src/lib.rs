@@ -46,8 +46,6 @@ pub mod classify;
 pub mod corp;
 pub mod diagnostics;
 pub mod error;
-#[cfg(feature = "cli")]
-pub mod explain;
 pub mod header;
 pub mod lint;
 pub mod machine;

@@ -3,55 +3,18 @@
 use std::borrow::Cow;
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use serde::Serialize;
 use url::Url;
 
-use super::fix::{Fix, FixContext, FixTarget, fix_for};
-use super::report::{
-    EngineResult, Failure, FetchReport, Outcome, Report, Status, Summary, WireStep,
+use crate::core::{
+    Action, Blame, Classification, ConsoleContext, CorsError, CorsFetch, CredentialsMode, Engine,
+    FetchResponse, OutgoingKind, PreflightCache, Profile, Request, ResponseHead, ResponseType,
+    Stage, Timestamp, chromium_cors_error, classify_request, console_message,
 };
-use super::{Capture, PageFetch, Recorded, RecordedResponse, kind_name};
-use crate::cache::PreflightCache;
-use crate::check::{ResponseHead, ResponseType};
-use crate::classify::{Classification, classify_request};
-use crate::diagnostics::{ConsoleContext, chromium_cors_error, console_message};
-use crate::error::{Blame, CorsError, Stage};
-use crate::machine::{Action, CorsFetch, FetchResponse, OutgoingKind};
-use crate::profile::{Engine, Profile};
-use crate::request::{CredentialsMode, Request};
-use crate::time::Timestamp;
-
-/// Which path the fetch took.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Decision {
-    /// A same-origin request: no CORS check.
-    SameOrigin,
-    /// Mode `no-cors`: an opaque response, no CORS check.
-    NoCors,
-    /// A CORS request without a preflight (safelisted method and headers).
-    Simple,
-    /// A CORS request that needed a preflight, and sent one.
-    Preflighted,
-    /// A CORS request that needed a preflight, answered from the preflight cache.
-    PreflightCacheHit,
-    /// Nothing was sent: the request failed before any network activity.
-    NotSent,
-}
-
-impl Decision {
-    /// The kebab-case name used in the JSON output.
-    pub fn name(self) -> &'static str {
-        match self {
-            Decision::SameOrigin => "same-origin",
-            Decision::NoCors => "no-cors",
-            Decision::Simple => "simple",
-            Decision::Preflighted => "preflighted",
-            Decision::PreflightCacheHit => "preflight-cache-hit",
-            Decision::NotSent => "not-sent",
-        }
-    }
-}
+use crate::fix::{Fix, FixContext, FixTarget, fix_for};
+use crate::report::{
+    Decision, EngineResult, Failure, FetchReport, Outcome, Report, Status, Summary, WireStep,
+};
+use crate::{Capture, PageFetch, Recorded, RecordedResponse, kind_name};
 
 /// How one replay of one fetch ended.
 #[derive(Clone, Debug)]

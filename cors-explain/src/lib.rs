@@ -1,13 +1,14 @@
-//! Explaining CORS failures from what was recorded on the wire (the `cli` feature).
+//! Explaining CORS failures from what was recorded on the wire.
 //!
-//! This is the library half of the `cors-explain` tool. It stays pure: text goes in, report
-//! values come out, and the binary does the reading and printing.
+//! This is the library half of the `cors-explain` tool, built on the public API of
+//! [`fetch_cors`]. It stays pure: text goes in, report values come out, and the binary
+//! (`src/main.rs`) does the reading and printing.
 //!
 //! 1. Turn a recording into a [`Capture`]: [`har::parse`] reads an HTTP Archive exported from
 //!    browser devtools (Chromium, Firefox, WebKit), works out the page's origin, and groups
 //!    each fetch with its preflights and redirect hops; [`raw::capture`] builds the same from a
 //!    request described by flags and responses given as raw header blocks (`curl -i`).
-//! 2. [`explain`] replays every fetch of the capture through [`CorsFetch`](crate::CorsFetch)
+//! 2. [`explain`] replays every fetch of the capture through [`CorsFetch`](fetch_cors::CorsFetch)
 //!    under all four profiles, with the recorded response heads as the server's answers and a
 //!    preflight cache per profile shared across the page's fetches, and returns a
 //!    [`Report`]: per fetch the decision, what the page could read, and for a failure the
@@ -17,7 +18,7 @@
 //!    of `cors-explain --json`.
 //!
 //! ```
-//! use fetch_cors::explain::{explain, raw};
+//! use cors_explain::{explain, raw};
 //! use fetch_cors::Profile;
 //!
 //! let request = raw::RawRequest::new("https://app.example", "PUT", "https://api.example/x").unwrap();
@@ -26,10 +27,12 @@
 //! let capture = raw::capture(&request, &preflight, &response);
 //! let report = explain(&capture, &Profile::CHROMIUM);
 //! let fetch = &report.fetches[0];
-//! assert_eq!(fetch.outcome.status, fetch_cors::explain::Status::Blocked);
+//! assert_eq!(fetch.outcome.status, cors_explain::Status::Blocked);
 //! let fix = fetch.failure.as_ref().unwrap().fix.set_headers.clone();
 //! assert_eq!(fix, [("Access-Control-Allow-Methods".to_owned(), "PUT".to_owned())]);
 //! ```
+
+#![forbid(unsafe_code)]
 
 pub mod fix;
 pub mod har;
@@ -37,19 +40,30 @@ pub mod raw;
 mod replay;
 mod report;
 
+/// Every item of `fetch-cors` the tool uses, in one place: the tool sees only the library's
+/// public API, and a rename there is an edit here.
+mod core {
+    pub(crate) use fetch_cors::diagnostics::{
+        Api, ConsoleContext, chromium_cors_error, console_message,
+    };
+    pub(crate) use fetch_cors::header::safelist::is_forbidden_request_header;
+    pub(crate) use fetch_cors::{
+        Action, Blame, Classification, CorsError, CorsFetch, CredentialsMode, Engine,
+        FetchResponse, Mode, Origin, OutgoingKind, PreflightCache, Profile, Request, ResponseHead,
+        ResponseType, Stage, Timestamp, classify_request,
+    };
+}
+
 use http::{HeaderMap, Method};
 use url::Url;
 
-use crate::diagnostics::Api;
-use crate::machine::OutgoingKind;
-use crate::origin::Origin;
-use crate::profile::Engine;
-use crate::request::{CredentialsMode, Mode};
+use crate::core::{Api, CredentialsMode, Engine, Mode, Origin, OutgoingKind};
 
 pub use fix::{Fix, FixContext, FixTarget, fix_for};
-pub use replay::{Decision, explain};
+pub use replay::explain;
 pub use report::{
-    EngineResult, Failure, FetchReport, Outcome, Report, Skipped, Status, Summary, WireStep,
+    Decision, EngineResult, Failure, FetchReport, Outcome, Report, Skipped, Status, Summary,
+    WireStep,
 };
 
 /// A request as recorded on the wire: method, URL and header lines as they were sent.
@@ -111,8 +125,9 @@ pub struct PageFetch {
     pub mode: Mode,
     /// The credentials mode.
     pub credentials: CredentialsMode,
-    /// How the credentials mode was found: `flag`, `cookie sent`, `no cookie sent` or
-    /// `unknown` (a request rebuilt from its preflight).
+    /// How the credentials mode was found: `flag`, `default` (raw input without
+    /// `--credentials`), `cookie sent`, `no cookie sent` or `unknown` (a request rebuilt
+    /// from its preflight).
     pub credentials_source: &'static str,
     /// `fetch()` or XHR.
     pub api: Api,

@@ -27,16 +27,13 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde_json::Value;
 use url::Url;
 
-use super::{
+use crate::core::{
+    Api, CredentialsMode, Engine, Mode, Origin, OutgoingKind, is_forbidden_request_header,
+};
+use crate::{
     Capture, InputError, PageFetch, Recorded, RecordedRequest, RecordedResponse, Skipped,
     header_value,
 };
-use crate::diagnostics::Api;
-use crate::header::safelist::is_forbidden_request_header;
-use crate::machine::OutgoingKind;
-use crate::origin::Origin;
-use crate::profile::Engine;
-use crate::request::{CredentialsMode, Mode};
 
 /// Settings that override what [`parse`] would work out itself.
 #[derive(Clone, Debug, Default)]

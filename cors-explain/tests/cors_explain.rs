@@ -1,5 +1,4 @@
-//! The `cors-explain` binary on real HAR files and raw header blocks (`cli` feature; the
-//! self dev-dependency in Cargo.toml turns it on for `cargo test`).
+//! The `cors-explain` binary on real HAR files and raw header blocks.
 //!
 //! Fixtures in `tests/data/har/`:
 //! - `chromium-cdp.har`: real Chromium 156, captured over the DevTools protocol by
@@ -12,8 +11,6 @@
 //!   scenarios, written in each engine's devtools flavour by `to_har.py` (WebKit's lists no
 //!   preflights).
 //! - `truncated.har`, `malformed.har`: broken input.
-#![cfg(feature = "cli")]
-
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -306,8 +303,8 @@ fn broken_har_files_are_input_errors() {
 
 #[test]
 fn every_prefix_of_a_real_har_is_an_error_or_a_report_never_a_panic() {
+    use cors_explain::{explain, har};
     use fetch_cors::Profile;
-    use fetch_cors::explain::{explain, har};
     let text = std::fs::read_to_string(data("har/firefox-netmonitor.har")).unwrap();
     let mut cut = 0;
     while cut < text.len() {

@@ -6,7 +6,7 @@
 //! and the `< ` prefix of `curl -v` are all accepted. Each block is one hop.
 //!
 //! ```
-//! use fetch_cors::explain::raw::parse_blocks;
+//! use cors_explain::raw::parse_blocks;
 //!
 //! let text = "HTTP/1.1 302 Found\r\nLocation: /b\r\n\r\nHTTP/2 200\r\ncontent-type: text/plain\r\n\r\nhello";
 //! let blocks = parse_blocks(text).unwrap();
@@ -18,11 +18,8 @@
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
 
-use super::{Capture, InputError, PageFetch, Recorded, RecordedRequest, RecordedResponse};
-use crate::diagnostics::Api;
-use crate::machine::OutgoingKind;
-use crate::origin::Origin;
-use crate::request::{CredentialsMode, Mode};
+use crate::core::{Api, CredentialsMode, Mode, Origin, OutgoingKind};
+use crate::{Capture, InputError, PageFetch, Recorded, RecordedRequest, RecordedResponse};
 
 /// Parses a status line, returning the status code.
 fn status_line(line: &str) -> Option<u16> {
@@ -172,6 +169,8 @@ pub struct RawRequest {
     pub headers: HeaderMap,
     /// The credentials mode.
     pub credentials: CredentialsMode,
+    /// Whether the credentials mode was given (`--credentials`) rather than the default.
+    pub credentials_given: bool,
     /// The mode.
     pub mode: Mode,
     /// `fetch()` or XHR (only changes console wording).
@@ -196,6 +195,7 @@ impl RawRequest {
             url,
             headers: HeaderMap::new(),
             credentials: CredentialsMode::SameOrigin,
+            credentials_given: false,
             mode: Mode::Cors,
             api: Api::Fetch,
         })
@@ -288,7 +288,11 @@ pub fn capture(
         headers: request.headers.clone(),
         mode: request.mode,
         credentials: request.credentials,
-        credentials_source: "flag",
+        credentials_source: if request.credentials_given {
+            "flag"
+        } else {
+            "default"
+        },
         api: request.api,
         time_ms: Some(0),
         exchanges,

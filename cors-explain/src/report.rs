@@ -5,8 +5,39 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::fix::Fix;
-use super::replay::Decision;
+use crate::fix::Fix;
+
+/// Which path the fetch took.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    /// A same-origin request: no CORS check.
+    SameOrigin,
+    /// Mode `no-cors`: an opaque response, no CORS check.
+    NoCors,
+    /// A CORS request without a preflight (safelisted method and headers).
+    Simple,
+    /// A CORS request that needed a preflight, and sent one.
+    Preflighted,
+    /// A CORS request that needed a preflight, answered from the preflight cache.
+    PreflightCacheHit,
+    /// Nothing was sent: the request failed before any network activity.
+    NotSent,
+}
+
+impl Decision {
+    /// The kebab-case name used in the JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Decision::SameOrigin => "same-origin",
+            Decision::NoCors => "no-cors",
+            Decision::Simple => "simple",
+            Decision::Preflighted => "preflighted",
+            Decision::PreflightCacheHit => "preflight-cache-hit",
+            Decision::NotSent => "not-sent",
+        }
+    }
+}
 
 /// How a fetch ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -356,6 +387,7 @@ impl Report {
             );
             let source = match f.credentials_source {
                 "flag" => "from --credentials".to_owned(),
+                "default" => "the default of fetch(); --credentials to change it".to_owned(),
                 "cookie sent" => "a cookie was sent".to_owned(),
                 "no cookie sent" => "assumed: no cookie was sent".to_owned(),
                 other => other.to_owned(),
