@@ -157,12 +157,17 @@ fn decision_of(class: &Classification, wire: &[WireStep]) -> (Decision, String) 
 }
 
 /// Replays `fetch` with `exchanges` as the server's answers.
+///
+/// `cached_hops` lists the hops whose preflight an earlier replay found in the preflight
+/// cache: a preflight this replay sends for one of them is answered with a grant of exactly
+/// what it asks, as the cached entry did (see [`fix_and_verify`]).
 fn run(
     fetch: &PageFetch,
     exchanges: &[Recorded],
     profile: &Profile,
     cache: &mut PreflightCache,
     now: Timestamp,
+    cached_hops: &[usize],
 ) -> Run {
     let mut wire = Vec::new();
     let request = match Request::new(
@@ -238,7 +243,20 @@ fn run(
                             })
                             .flatten()
                     });
+                let found = if out.kind == OutgoingKind::Preflight && cached_hops.contains(&out.hop)
+                {
+                    None
+                } else {
+                    found
+                };
                 let response = match found {
+                    None if out.kind == OutgoingKind::Preflight
+                        && cached_hops.contains(&out.hop) =>
+                    {
+                        step.source = "cached";
+                        last_fed = None;
+                        granting_preflight(&out.request, credentials)
+                    }
                     Some(i) => {
                         used[i] = true;
                         step.entry = exchanges[i].entry;
@@ -391,14 +409,19 @@ fn console_for(err: &CorsError, engine: Engine, fetch: &PageFetch, run: &Run) ->
 
 /// The fix for `err`, checked by replaying with the fix applied (and, where another check
 /// fails next, the fixes for those too).
+///
+/// The replays start from an empty preflight cache instead of a copy of the page's cache
+/// (a copy per failed fetch made memory grow with the square of the fetches): a hop that
+/// the first run answered from the cache has its preflight, if the replay sends one,
+/// answered with a grant of what it asks, which is what the cached entry amounted to.
 fn fix_and_verify(
     err: &CorsError,
     fetch: &PageFetch,
     first_run: &Run,
     profile: &Profile,
-    cache_before: &PreflightCache,
     now: Timestamp,
 ) -> (Fix, Vec<Fix>, bool, String) {
+    let cached_hops = cached_hops(first_run);
     let mut exchanges: Vec<Recorded> = fetch.exchanges.clone();
     let mut fixes: Vec<Fix> = Vec::new();
     let mut current_err = err.clone();
@@ -461,8 +484,8 @@ fn fix_and_verify(
                 resp.status = s;
             }
         }
-        let mut cache = cache_before.clone();
-        let again = run(fetch, &exchanges, profile, &mut cache, now);
+        let mut cache = PreflightCache::new(profile);
+        let again = run(fetch, &exchanges, profile, &mut cache, now, &cached_hops);
         match &again.ended {
             Ended::Done(Ok(_)) => {
                 verified = true;
@@ -506,12 +529,32 @@ fn engine_name(engine: Engine) -> &'static str {
     engine.name()
 }
 
-struct ProfileRuns {
-    profile: Profile,
-    runs: Vec<(Run, PreflightCache, Timestamp)>,
+/// The hops at which `run` sent the request without a preflight of its own although the
+/// request needed one: its preflight cache held the answer.
+fn cached_hops(run: &Run) -> Vec<usize> {
+    let mut hops: Vec<usize> = run
+        .wire
+        .iter()
+        .filter(|w| w.kind == "request")
+        .map(|w| w.hop)
+        .filter(|&hop| {
+            !run.wire
+                .iter()
+                .any(|p| p.kind == "preflight" && p.hop == hop)
+        })
+        .collect();
+    hops.dedup();
+    hops
 }
 
-fn replay_profile(capture: &Capture, profile: &Profile) -> ProfileRuns {
+/// Replays every fetch of `capture` in order under `profile`, with one preflight cache
+/// shared across the page's fetches, handing each run to `each` as it ends. Nothing is
+/// kept per fetch here, so time and memory are linear in the capture.
+fn replay_profile(
+    capture: &Capture,
+    profile: &Profile,
+    mut each: impl FnMut(usize, Run, Timestamp),
+) {
     let mut cache = PreflightCache::new(profile);
     let t0 = capture
         .fetches
@@ -519,23 +562,17 @@ fn replay_profile(capture: &Capture, profile: &Profile) -> ProfileRuns {
         .filter_map(|f| f.time_ms)
         .min()
         .unwrap_or(0);
-    let mut runs = Vec::new();
     let mut last_now = 0u64;
-    for fetch in &capture.fetches {
+    for (i, fetch) in capture.fetches.iter().enumerate() {
         let now_ms = fetch
             .time_ms
-            .map(|t| u64::try_from(t - t0).unwrap_or(0))
+            .map(|t| u64::try_from(t.saturating_sub(t0)).unwrap_or(0))
             .unwrap_or(last_now)
             .max(last_now);
         last_now = now_ms;
         let now = Timestamp::from_millis(now_ms);
-        let before = cache.clone();
-        let r = run(fetch, &fetch.exchanges, profile, &mut cache, now);
-        runs.push((r, before, now));
-    }
-    ProfileRuns {
-        profile: *profile,
-        runs,
+        let r = run(fetch, &fetch.exchanges, profile, &mut cache, now, &[]);
+        each(i, r, now);
     }
 }
 
@@ -566,28 +603,38 @@ fn engine_result(fetch: &PageFetch, run: &Run, engine: Engine) -> EngineResult {
 /// Replays every fetch of `capture` under all four profiles and reports, in the words of
 /// `profile`, what happened, why, and how to fix it. See the module docs.
 pub fn explain(capture: &Capture, profile: &Profile) -> Report {
-    let all: Vec<ProfileRuns> = [
+    let compared = [
         Profile::CHROMIUM,
         Profile::FIREFOX,
         Profile::WEBKIT,
         Profile::SPEC,
-    ]
-    .iter()
-    .map(|p| replay_profile(capture, p))
-    .collect();
-    let primary = replay_profile(capture, profile);
-    let mut fetches = Vec::new();
-    for (i, fetch) in capture.fetches.iter().enumerate() {
-        let (run, cache_before, now) = &primary.runs[i];
-        let engines: Vec<EngineResult> = all
-            .iter()
-            .map(|p| engine_result(fetch, &p.runs[i].0, p.profile.engine))
-            .collect();
+    ];
+    let n = capture.fetches.len();
+    let mut engines: Vec<Vec<EngineResult>> = (0..n).map(|_| Vec::with_capacity(4)).collect();
+    let mut reports: Vec<Option<FetchReport>> = (0..n).map(|_| None).collect();
+    for p in &compared {
+        let is_primary = p == profile;
+        replay_profile(capture, p, |i, run, now| {
+            let fetch = &capture.fetches[i];
+            engines[i].push(engine_result(fetch, &run, p.engine));
+            if is_primary {
+                reports[i] = Some(fetch_report(i, fetch, &run, profile, now));
+            }
+        });
+    }
+    if !compared.contains(profile) {
+        replay_profile(capture, profile, |i, run, now| {
+            reports[i] = Some(fetch_report(i, &capture.fetches[i], &run, profile, now));
+        });
+    }
+    let mut fetches = Vec::with_capacity(n);
+    for (report, engines) in reports.into_iter().zip(engines) {
+        let Some(mut report) = report else { continue };
         let browsers: Vec<&EngineResult> = engines
             .iter()
             .filter(|e| e.engine != Engine::Spec.name())
             .collect();
-        let engines_differ = browsers.windows(2).any(|w| {
+        report.engines_differ = browsers.windows(2).any(|w| {
             (
                 w[0].status,
                 &w[0].error,
@@ -600,109 +647,8 @@ pub fn explain(capture: &Capture, profile: &Profile) -> Report {
                 &w[1].readable_headers,
             )
         });
-        let mut notes = fetch.notes.clone();
-        if run.wire.iter().any(|w| w.source == "assumed") {
-            notes.push("the recording has no preflight for this request, though the browser sent the request: taken to have passed (the browser had it cached, or its export leaves preflights out)".to_owned());
-        }
-        if run.unused_preflights > 0 {
-            notes.push(format!(
-                "the browser sent {} preflight(s) that the {} profile answers from its preflight cache",
-                run.unused_preflights,
-                profile.engine.name()
-            ));
-        }
-        let browser_recorded = fetch
-            .exchanges
-            .iter()
-            .filter_map(|e| e.browser_error.clone())
-            .next_back();
-        let (outcome, failure) = match &run.ended {
-            Ended::Done(Ok(r)) => (
-                Outcome {
-                    status: Status::Pass,
-                    response_type: Some(response_type_name(r.response_type)),
-                    http_status: Some(r.status),
-                    final_url: r.url.as_ref().map(Url::to_string),
-                    redirected: r.redirected,
-                    readable_headers: readable(r),
-                    reason: None,
-                },
-                None,
-            ),
-            Ended::Done(Err(e)) => {
-                let (fix, further_fixes, fix_verified, fix_check) =
-                    fix_and_verify(e, fetch, run, profile, cache_before, *now);
-                let stage = e.stage().map(|s| match s {
-                    Stage::Preflight => "preflight",
-                    Stage::Redirect => "redirect",
-                    Stage::Response => "response",
-                });
-                (
-                    Outcome {
-                        status: Status::Blocked,
-                        response_type: None,
-                        http_status: None,
-                        final_url: None,
-                        redirected: false,
-                        readable_headers: Vec::new(),
-                        reason: None,
-                    },
-                    Some(Failure {
-                        error: variant_name(e),
-                        rule: e.to_string(),
-                        spec: e.spec_anchor(),
-                        blame: match e.blame() {
-                            Blame::Server => "server",
-                            Blame::Request => "request",
-                        },
-                        stage,
-                        console_engine: profile.engine.name(),
-                        console: console_for(e, profile.engine, fetch, run),
-                        chromium_cors_error: chromium_cors_error(e),
-                        fix,
-                        further_fixes,
-                        fix_verified,
-                        fix_check,
-                    }),
-                )
-            }
-            Ended::Incomplete(why) | Ended::Invalid(why) => (
-                Outcome {
-                    status: status_of(run),
-                    response_type: None,
-                    http_status: None,
-                    final_url: None,
-                    redirected: false,
-                    readable_headers: Vec::new(),
-                    reason: Some(why.clone()),
-                },
-                None,
-            ),
-        };
-        fetches.push(FetchReport {
-            index: i + 1,
-            entries: fetch.exchanges.iter().filter_map(|e| e.entry).collect(),
-            method: fetch.method.as_str().to_owned(),
-            url: fetch.url.to_string(),
-            page_origin: fetch.origin.serialize().to_owned(),
-            mode: fetch.mode.as_str(),
-            credentials: fetch.credentials.as_str(),
-            credentials_source: fetch.credentials_source,
-            request_headers: fetch
-                .headers
-                .iter()
-                .map(|(n, v)| format!("{}: {}", n.as_str(), String::from_utf8_lossy(v.as_bytes())))
-                .collect(),
-            decision: run.decision,
-            decision_reason: run.decision_reason.clone(),
-            wire: run.wire.clone(),
-            outcome,
-            failure,
-            browser_recorded,
-            engines,
-            engines_differ,
-            notes,
-        });
+        report.engines = engines;
+        fetches.push(report);
     }
     let count = |s: Status| fetches.iter().filter(|f| f.outcome.status == s).count();
     let summary = Summary {
@@ -725,5 +671,119 @@ pub fn explain(capture: &Capture, profile: &Profile) -> Report {
         fetches,
         skipped: capture.skipped.clone(),
         summary,
+    }
+}
+
+/// The report of fetch `i` from its run under the chosen profile (`engines` are filled in
+/// by the caller).
+fn fetch_report(
+    i: usize,
+    fetch: &PageFetch,
+    run: &Run,
+    profile: &Profile,
+    now: Timestamp,
+) -> FetchReport {
+    let mut notes = fetch.notes.clone();
+    if run.wire.iter().any(|w| w.source == "assumed") {
+        notes.push("the recording has no preflight for this request, though the browser sent the request: taken to have passed (the browser had it cached, or its export leaves preflights out)".to_owned());
+    }
+    if run.unused_preflights > 0 {
+        notes.push(format!(
+            "the browser sent {} preflight(s) that the {} profile answers from its preflight cache",
+            run.unused_preflights,
+            profile.engine.name()
+        ));
+    }
+    let browser_recorded = fetch
+        .exchanges
+        .iter()
+        .filter_map(|e| e.browser_error.clone())
+        .next_back();
+    let (outcome, failure) = match &run.ended {
+        Ended::Done(Ok(r)) => (
+            Outcome {
+                status: Status::Pass,
+                response_type: Some(response_type_name(r.response_type)),
+                http_status: Some(r.status),
+                final_url: r.url.as_ref().map(Url::to_string),
+                redirected: r.redirected,
+                readable_headers: readable(r),
+                reason: None,
+            },
+            None,
+        ),
+        Ended::Done(Err(e)) => {
+            let (fix, further_fixes, fix_verified, fix_check) =
+                fix_and_verify(e, fetch, run, profile, now);
+            let stage = e.stage().map(|s| match s {
+                Stage::Preflight => "preflight",
+                Stage::Redirect => "redirect",
+                Stage::Response => "response",
+            });
+            (
+                Outcome {
+                    status: Status::Blocked,
+                    response_type: None,
+                    http_status: None,
+                    final_url: None,
+                    redirected: false,
+                    readable_headers: Vec::new(),
+                    reason: None,
+                },
+                Some(Failure {
+                    error: variant_name(e),
+                    rule: e.to_string(),
+                    spec: e.spec_anchor(),
+                    blame: match e.blame() {
+                        Blame::Server => "server",
+                        Blame::Request => "request",
+                    },
+                    stage,
+                    console_engine: profile.engine.name(),
+                    console: console_for(e, profile.engine, fetch, run),
+                    chromium_cors_error: chromium_cors_error(e),
+                    fix,
+                    further_fixes,
+                    fix_verified,
+                    fix_check,
+                }),
+            )
+        }
+        Ended::Incomplete(why) | Ended::Invalid(why) => (
+            Outcome {
+                status: status_of(run),
+                response_type: None,
+                http_status: None,
+                final_url: None,
+                redirected: false,
+                readable_headers: Vec::new(),
+                reason: Some(why.clone()),
+            },
+            None,
+        ),
+    };
+    FetchReport {
+        index: i + 1,
+        entries: fetch.exchanges.iter().filter_map(|e| e.entry).collect(),
+        method: fetch.method.as_str().to_owned(),
+        url: fetch.url.to_string(),
+        page_origin: fetch.origin.serialize().to_owned(),
+        mode: fetch.mode.as_str(),
+        credentials: fetch.credentials.as_str(),
+        credentials_source: fetch.credentials_source,
+        request_headers: fetch
+            .headers
+            .iter()
+            .map(|(n, v)| format!("{}: {}", n.as_str(), String::from_utf8_lossy(v.as_bytes())))
+            .collect(),
+        decision: run.decision,
+        decision_reason: run.decision_reason.clone(),
+        wire: run.wire.clone(),
+        outcome,
+        failure,
+        browser_recorded,
+        engines: Vec::new(),
+        engines_differ: false,
+        notes,
     }
 }
