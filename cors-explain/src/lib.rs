@@ -201,6 +201,19 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// The most header lines cors-explain reads in one recorded request or response, and the
+/// most names it takes from one `Access-Control-Request-Headers` list. A HAR entry past it
+/// is skipped with a note; raw input past it is an input error. Real traffic stays far below
+/// (Node.js's HTTP server stops reading at 2,000 header lines by default), and the bound
+/// keeps the tool clear of `http::HeaderMap`'s own limit, about 24,576 names, where it panics.
+pub const MAX_HEADER_LINES: usize = 2_000;
+
+pub(crate) fn too_many_headers(what: &str, count: usize) -> String {
+    format!(
+        "the {what} has {count} header lines, more than the {MAX_HEADER_LINES} cors-explain reads"
+    )
+}
+
 pub(crate) fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()

@@ -19,7 +19,9 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
 
 use crate::core::{Api, CredentialsMode, Mode, Origin, OutgoingKind};
-use crate::{Capture, InputError, PageFetch, Recorded, RecordedRequest, RecordedResponse};
+use crate::{
+    Capture, InputError, MAX_HEADER_LINES, PageFetch, Recorded, RecordedRequest, RecordedResponse,
+};
 
 /// Parses a status line, returning the status code.
 fn status_line(line: &str) -> Option<u16> {
@@ -128,6 +130,14 @@ pub fn parse_blocks(text: &str) -> Result<Vec<RecordedResponse>, InputError> {
                         format!("'{}' is not a valid header name", shorten(name)),
                     ));
                 }
+                if block.headers.len() >= MAX_HEADER_LINES {
+                    return Err(InputError::at_line(
+                        lineno,
+                        format!(
+                            "the response has more than {MAX_HEADER_LINES} header lines, the most cors-explain reads"
+                        ),
+                    ));
+                }
                 block
                     .headers
                     .push((name.to_owned(), value.trim_matches([' ', '\t']).to_owned()));
@@ -189,6 +199,9 @@ impl RawRequest {
             .map_err(|_| InputError::new(format!("--method '{method}' is not a method name")))?;
         let url = Url::parse(url)
             .map_err(|e| InputError::new(format!("--url '{url}' is not an absolute URL: {e}")))?;
+        if let Some(why) = crate::replay::url_with_credentials(&url) {
+            return Err(InputError::new(format!("--url: {why}")));
+        }
         Ok(RawRequest {
             origin,
             method,
@@ -212,7 +225,14 @@ impl RawRequest {
             .map_err(|_| InputError::new(format!("--header '{line}': invalid header name")))?;
         let value = HeaderValue::from_str(value.trim())
             .map_err(|_| InputError::new(format!("--header '{line}': invalid header value")))?;
-        self.headers.append(name, value);
+        if self.headers.len() >= MAX_HEADER_LINES {
+            return Err(InputError::new(format!(
+                "more than {MAX_HEADER_LINES} --header flags: cors-explain reads at most {MAX_HEADER_LINES} request headers"
+            )));
+        }
+        self.headers
+            .try_append(name, value)
+            .map_err(|_| InputError::new("too many --header flags for one request"))?;
         Ok(())
     }
 }

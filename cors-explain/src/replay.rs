@@ -14,7 +14,9 @@ use crate::fix::{Fix, FixContext, FixTarget, fix_for};
 use crate::report::{
     Decision, EngineResult, Failure, FetchReport, Outcome, Report, Status, Summary, WireStep,
 };
-use crate::{Capture, PageFetch, Recorded, RecordedResponse, kind_name};
+use crate::{
+    Capture, MAX_HEADER_LINES, PageFetch, Recorded, RecordedResponse, kind_name, too_many_headers,
+};
 
 /// How one replay of one fetch ended.
 #[derive(Clone, Debug)]
@@ -38,19 +40,69 @@ struct Run {
     last_response: Option<RecordedResponse>,
     /// Preflights of the recording this profile did not send (its cache had them).
     unused_preflights: usize,
+    /// Recorded response header lines the replay could not use, in words.
+    dropped: Vec<String>,
 }
 
-fn header_map(headers: &[(String, String)]) -> HeaderMap {
-    let mut map = HeaderMap::new();
-    for (n, v) in headers {
-        if let (Ok(n), Ok(v)) = (
-            HeaderName::from_bytes(n.as_bytes()),
-            HeaderValue::from_bytes(v.as_bytes()),
-        ) {
-            map.append(n, v);
+impl Run {
+    /// A request the page could not have made.
+    fn invalid(why: String) -> Run {
+        Run {
+            ended: Ended::Invalid(why),
+            decision: Decision::NotSent,
+            decision_reason: "a page cannot make this request".to_owned(),
+            wire: Vec::new(),
+            last_fed: None,
+            last_response: None,
+            unused_preflights: 0,
+            dropped: Vec::new(),
         }
     }
-    map
+}
+
+/// Why `value` is not a header value (a byte no value may hold), or `None` if it is one.
+fn invalid_value(value: &str) -> Option<String> {
+    let (at, byte) = value
+        .bytes()
+        .enumerate()
+        .find(|&(_, b)| (b < 0x20 && b != b'\t') || b == 0x7f)?;
+    Some(format!("byte 0x{byte:02X} at offset {at}"))
+}
+
+/// The recorded header lines as a map, saying in `dropped` which lines it cannot hold
+/// (instead of leaving them out in silence, which would then read as a missing header);
+/// `Err` when the lines hold more names than a header map can.
+fn header_map(
+    headers: &[(String, String)],
+    what: &str,
+    dropped: &mut Vec<String>,
+) -> Result<HeaderMap, String> {
+    if headers.len() > MAX_HEADER_LINES {
+        return Err(too_many_headers(what, headers.len()));
+    }
+    let mut map = HeaderMap::new();
+    for (n, v) in headers {
+        let Ok(name) = HeaderName::from_bytes(n.as_bytes()) else {
+            dropped.push(format!(
+                "the {what} has a header line named '{n}', which is not a valid header name: the replay leaves it out"
+            ));
+            continue;
+        };
+        let value = match HeaderValue::from_bytes(v.as_bytes()) {
+            Ok(value) => value,
+            Err(_) => {
+                let why = invalid_value(v).unwrap_or_else(|| "a byte no value may hold".to_owned());
+                dropped.push(format!(
+                    "the {what} has a {n} header whose value is not a valid HTTP header value ({why}): browsers do not accept it, so the replay goes on without that header"
+                ));
+                continue;
+            }
+        };
+        if map.try_append(name, value).is_err() {
+            return Err(too_many_headers(what, headers.len()));
+        }
+    }
+    Ok(map)
 }
 
 fn header_str(req: &http::Request<()>, name: &str) -> Option<String> {
@@ -170,6 +222,10 @@ fn run(
     cached_hops: &[usize],
 ) -> Run {
     let mut wire = Vec::new();
+    let mut dropped = Vec::new();
+    if let Some(why) = url_with_credentials(&fetch.url) {
+        return Run::invalid(why);
+    }
     let request = match Request::new(
         &fetch.method,
         Cow::Borrowed(&fetch.url),
@@ -177,32 +233,12 @@ fn run(
         &fetch.origin,
     ) {
         Ok(r) => r.with_mode(fetch.mode).with_credentials(fetch.credentials),
-        Err(e) => {
-            return Run {
-                ended: Ended::Invalid(e.to_string()),
-                decision: Decision::NotSent,
-                decision_reason: "a page cannot make this request".to_owned(),
-                wire,
-                last_fed: None,
-                last_response: None,
-                unused_preflights: 0,
-            };
-        }
+        Err(e) => return Run::invalid(e.to_string()),
     };
     let class = classify_request(&request, profile);
     let mut machine = match CorsFetch::new(&request, profile) {
         Ok(m) => m,
-        Err(e) => {
-            return Run {
-                ended: Ended::Invalid(e.to_string()),
-                decision: Decision::NotSent,
-                decision_reason: "a page cannot make this request".to_owned(),
-                wire,
-                last_fed: None,
-                last_response: None,
-                unused_preflights: 0,
-            };
-        }
+        Err(e) => return Run::invalid(e.to_string()),
     };
     let mut used = vec![false; exchanges.len()];
     let mut last_fed = None;
@@ -321,11 +357,20 @@ fn run(
                     }
                 };
                 step.status = Some(response.status);
+                let what = format!(
+                    "response to the {} {} {}",
+                    kind_name(out.kind),
+                    method,
+                    step.url
+                );
                 wire.push(step);
                 let Ok(status) = StatusCode::from_u16(response.status) else {
                     break Ended::Incomplete(format!("status {} is not valid", response.status));
                 };
-                let headers = header_map(&response.headers);
+                let headers = match header_map(&response.headers, &what, &mut dropped) {
+                    Ok(h) => h,
+                    Err(why) => break Ended::Incomplete(why),
+                };
                 last_response = Some(response);
                 if machine
                     .handle_response(ResponseHead::new(status, &headers), cache, now)
@@ -350,7 +395,18 @@ fn run(
         last_fed,
         last_response,
         unused_preflights,
+        dropped,
     }
+}
+
+/// `fetch()` throws a TypeError for a URL with a username or password.
+pub(crate) fn url_with_credentials(url: &Url) -> Option<String> {
+    (!url.username().is_empty() || url.password().is_some()).then(|| {
+        format!(
+            "fetch() rejects a URL that includes credentials (user:password@): {}",
+            url.as_str()
+        )
+    })
 }
 
 fn variant_name(e: &CorsError) -> String {
@@ -684,6 +740,7 @@ fn fetch_report(
     now: Timestamp,
 ) -> FetchReport {
     let mut notes = fetch.notes.clone();
+    notes.extend(run.dropped.iter().cloned());
     if run.wire.iter().any(|w| w.source == "assumed") {
         notes.push("the recording has no preflight for this request, though the browser sent the request: taken to have passed (the browser had it cached, or its export leaves preflights out)".to_owned());
     }
