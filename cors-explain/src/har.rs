@@ -642,19 +642,26 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
     if text.trim().is_empty() {
         return Err(InputError::new("the HAR file is empty"));
     }
-    let root: Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+    let mut root: Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
     let log = root
-        .get("log")
+        .get_mut("log")
         .filter(|l| l.is_object())
         .ok_or_else(|| InputError::new("not a HAR file: the top level has no \"log\" object"))?;
-    let list = log
-        .get("entries")
-        .and_then(Value::as_array)
-        .ok_or_else(|| InputError::new("not a HAR file: log.entries is missing or not an array"))?;
-    let mut entries = Vec::new();
+    // Taken out of the tree and consumed one by one, so that each entry's JSON is freed as
+    // soon as it is read (the tree is several times the size of the text).
+    let list = match log.get_mut("entries").map(Value::take) {
+        Some(Value::Array(list)) => list,
+        _ => {
+            return Err(InputError::new(
+                "not a HAR file: log.entries is missing or not an array",
+            ));
+        }
+    };
+    let log = &*log;
+    let mut entries = Vec::with_capacity(list.len());
     let mut skipped = Vec::new();
-    for (index, e) in list.iter().enumerate() {
-        match parse_entry(index, e)? {
+    for (index, e) in list.into_iter().enumerate() {
+        match parse_entry(index, &e)? {
             Ok(entry) => entries.push(entry),
             Err(skip) => skipped.push(skip),
         }

@@ -316,23 +316,20 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let text = if cli.output.json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(mut s) => {
-                s.push('\n');
-                s
-            }
-            Err(e) => {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    // Written as it is produced, not built as one string first. A closed pipe (`| head`) is
+    // not an error worth a panic or a message.
+    if cli.output.json {
+        if let Err(e) = serde_json::to_writer_pretty(&mut stdout, &report) {
+            if !e.is_io() {
                 eprintln!("cors-explain: cannot write JSON: {e}");
                 return ExitCode::from(2);
             }
         }
+        let _ = stdout.write_all(b"\n");
     } else {
-        report.render(use_color(cli.output.no_color))
-    };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.write_all(report.render(use_color(cli.output.no_color)).as_bytes());
+    }
     let _ = stdout.flush();
     // Everything must pass: a blocked request, or one the recording cannot settle, is 1.
     if report
