@@ -31,8 +31,8 @@ use crate::core::{
     Api, CredentialsMode, Engine, Mode, Origin, OutgoingKind, is_forbidden_request_header,
 };
 use crate::{
-    Capture, InputError, MAX_HEADER_LINES, PageFetch, Recorded, RecordedRequest, RecordedResponse,
-    Skipped, header_value, too_many_headers,
+    Capture, Input, InputError, MAX_HEADER_LINES, PageFetch, Recorded, RecordedRequest,
+    RecordedResponse, Skipped, header_value, too_many_headers,
 };
 
 /// Settings that override what [`parse`] would work out itself.
@@ -860,6 +860,7 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             exchanges,
             assume_missing_preflights_passed: true,
             notes,
+            input: Input::Har,
         });
     }
 
@@ -918,6 +919,7 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             notes: vec![
                 "the request itself is not in the HAR: rebuilt from its preflight's Access-Control-Request-Method and -Headers".to_owned(),
             ],
+            input: Input::Har,
         });
     }
     fetches.sort_by_key(|f| {
@@ -934,6 +936,7 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
         browser_source,
         fetches,
         skipped,
+        input: Input::Har,
     })
 }
 

@@ -55,6 +55,7 @@ mod core {
 }
 
 use http::{HeaderMap, Method};
+use serde::Serialize;
 use url::Url;
 
 use crate::core::{Api, CredentialsMode, Engine, Mode, Origin, OutgoingKind};
@@ -65,6 +66,16 @@ pub use report::{
     Decision, EngineResult, Failure, FetchReport, Outcome, Report, Skipped, Status, Summary,
     WireStep,
 };
+
+/// What a capture was read from; it changes the report's wording only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Input {
+    /// An HTTP Archive exported from browser devtools ([`har::parse`]).
+    Har,
+    /// A request described by flags and responses as raw header blocks ([`raw::capture`]).
+    Raw,
+}
 
 /// A request as recorded on the wire: method, URL and header lines as they were sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,6 +152,8 @@ pub struct PageFetch {
     pub assume_missing_preflights_passed: bool,
     /// Remarks made while reading the recording.
     pub notes: Vec<String>,
+    /// What the fetch was read from.
+    pub input: Input,
 }
 
 /// Everything read from one recording.
@@ -158,6 +171,8 @@ pub struct Capture {
     pub fetches: Vec<PageFetch>,
     /// Entries that were not replayed, with why.
     pub skipped: Vec<Skipped>,
+    /// What the capture was read from.
+    pub input: Input,
 }
 
 /// An error in the input: where, and what is wrong.

@@ -199,12 +199,21 @@ fn read(path: &str) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The response blocks of every file, in the order given.
-fn blocks(files: &[String]) -> Result<Vec<RecordedResponse>, String> {
+/// The response blocks of every file, in the order given, with remarks on how curl sent
+/// them.
+fn blocks(
+    files: &[String],
+    request: &mut raw::RawRequest,
+) -> Result<Vec<RecordedResponse>, String> {
     let mut all = Vec::new();
     for path in files {
         let text = read(path)?;
         all.extend(raw::parse_blocks(&text).map_err(|e| format!("{path}: {e}"))?);
+        request.notes.extend(
+            raw::curl_notes(&text, &request.origin)
+                .into_iter()
+                .map(|n| format!("{path}: {n}")),
+        );
     }
     Ok(all)
 }
@@ -227,14 +236,13 @@ fn build_raw(args: &RawArgs, profile: Option<Profile>) -> Result<Report, String>
     if let ApiFlag::Xhr = args.api {
         request.api = fetch_cors::diagnostics::Api::Xhr;
     }
-    let preflights = blocks(&args.preflight_response)?;
-    let responses = blocks(&args.response)?;
-    let capture = raw::capture(&request, &preflights, &responses);
+    let preflights = blocks(&args.preflight_response, &mut request)?;
+    let responses = blocks(&args.response, &mut request)?;
     let (profile, source) = match profile {
         Some(p) => (p, "--profile"),
         None => (Profile::CHROMIUM, "default"),
     };
-    let mut report = cors_explain::explain(&capture, &profile);
+    let mut report = raw::explain(&request, &preflights, &responses, &profile);
     report.profile_source = source.to_owned();
     Ok(report)
 }

@@ -15,7 +15,8 @@ use crate::report::{
     Decision, EngineResult, Failure, FetchReport, Outcome, Report, Status, Summary, WireStep,
 };
 use crate::{
-    Capture, MAX_HEADER_LINES, PageFetch, Recorded, RecordedResponse, kind_name, too_many_headers,
+    Capture, Input, MAX_HEADER_LINES, PageFetch, Recorded, RecordedResponse, kind_name,
+    too_many_headers,
 };
 
 /// How one replay of one fetch ended.
@@ -301,6 +302,16 @@ fn run(
                                 last_fed = Some(i);
                                 r.clone()
                             }
+                            None if fetch.input == Input::Raw => {
+                                let why = format!(
+                                    "no response was given for the {} {} {}: pass what `curl -i` prints for it with --response",
+                                    kind_name(out.kind),
+                                    method,
+                                    step.url
+                                );
+                                wire.push(step);
+                                break Ended::Incomplete(why);
+                            }
                             None => {
                                 let what = format!(
                                     "the recording has no response to the {} {} {}",
@@ -337,8 +348,16 @@ fn run(
                         granting_preflight(&out.request, credentials)
                     }
                     None => {
-                        let why = match out.kind {
-                            OutgoingKind::Preflight => format!(
+                        let why = match (out.kind, fetch.input) {
+                            (OutgoingKind::Preflight, Input::Raw) => format!(
+                                "this engine sends a preflight, and no --preflight-response answers it; save what `{}` prints and pass it with --preflight-response",
+                                curl_preflight(&out.request)
+                            ),
+                            (OutgoingKind::Request, Input::Raw) => format!(
+                                "this engine sends {} {} next, and --response has no block for it (`curl -i -L` prints every redirect hop)",
+                                method, step.url
+                            ),
+                            (OutgoingKind::Preflight, Input::Har) => format!(
                                 "this engine sends a preflight that the recording does not have{}; to check it, save what `{}` prints and pass it to `cors-explain raw ... --preflight-response`",
                                 if fetch.assume_missing_preflights_passed {
                                     " and the browser recorded no response to the request itself: it most likely stopped at a failed preflight, which this export leaves out (WebKit's lists no preflights)"
@@ -347,7 +366,7 @@ fn run(
                                 },
                                 curl_preflight(&out.request)
                             ),
-                            OutgoingKind::Request => format!(
+                            (OutgoingKind::Request, Input::Har) => format!(
                                 "this engine sends {} {} next, which the recording does not have",
                                 method, step.url
                             ),
@@ -718,6 +737,7 @@ pub fn explain(capture: &Capture, profile: &Profile) -> Report {
     Report {
         tool: "cors-explain",
         schema_version: 1,
+        input: capture.input,
         page_origin: capture.origin.serialize().to_owned(),
         origin_source: capture.origin_source.clone(),
         profile: profile.engine.name(),
@@ -744,7 +764,13 @@ fn fetch_report(
     if run.wire.iter().any(|w| w.source == "assumed") {
         notes.push("the recording has no preflight for this request, though the browser sent the request: taken to have passed (the browser had it cached, or its export leaves preflights out)".to_owned());
     }
-    if run.unused_preflights > 0 {
+    if run.unused_preflights > 0 && fetch.input == Input::Raw {
+        notes.push(format!(
+            "{} --preflight-response block(s) not used: the {} profile sends no preflight for them",
+            run.unused_preflights,
+            profile.engine.name()
+        ));
+    } else if run.unused_preflights > 0 {
         notes.push(format!(
             "the browser sent {} preflight(s) that the {} profile answers from its preflight cache",
             run.unused_preflights,
@@ -841,6 +867,7 @@ fn fetch_report(
         browser_recorded,
         engines: Vec::new(),
         engines_differ: false,
+        with_credentials: None,
         notes,
     }
 }
