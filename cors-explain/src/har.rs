@@ -969,6 +969,28 @@ mod tests {
     }
 
     #[test]
+    fn group_skips_taken_positions_both_ways() {
+        let mut g = Group::default();
+        for p in [2, 5, 7, 9, 12] {
+            g.push(p);
+        }
+        let mut taken = vec![false; 13];
+        assert_eq!(g.around(8, &taken), (Some(7), Some(9)));
+        taken[7] = true;
+        taken[9] = true;
+        assert_eq!(g.around(8, &taken), (Some(5), Some(12)));
+        assert_eq!(g.first_after(5, &taken), Some(12));
+        taken[12] = true;
+        taken[5] = true;
+        assert_eq!(g.around(8, &taken), (Some(2), None));
+        assert_eq!(g.first_after(0, &taken), Some(2));
+        taken[2] = true;
+        assert_eq!(g.around(8, &taken), (None, None));
+        assert_eq!(g.first_after(0, &taken), None);
+        assert_eq!(g.around(0, &taken), (None, None));
+    }
+
+    #[test]
     fn times() {
         assert_eq!(parse_time("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_time("1970-01-01T00:00:01.5Z"), Some(1500));
