@@ -18,6 +18,8 @@ use std::process::ExitCode;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cors_explain::{RecordedResponse, Report, Status, har, raw};
+// The binary's only uses of fetch-cors; the library part's are in `cors_explain::core`.
+use fetch_cors::diagnostics::Api;
 use fetch_cors::{CredentialsMode, Mode, Origin, Profile};
 
 const AFTER_HELP: &str = "\
@@ -49,8 +51,12 @@ with NO_COLOR set or TERM=dumb.";
     version,
     about,
     after_help = AFTER_HELP,
+    override_usage = "cors-explain [OPTIONS] <page.har | ->\n       \
+                      cors-explain raw --origin <ORIGIN> --url <URL> [OPTIONS] \
+                      [--preflight-response <FILE>]... [--response <FILE>]...",
     args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true
+    subcommand_negates_reqs = true,
+    disable_help_subcommand = true
 )]
 struct Cli {
     #[command(subcommand)]
@@ -234,7 +240,7 @@ fn build_raw(args: &RawArgs, profile: Option<Profile>) -> Result<Report, String>
         RequestMode::SameOrigin => Mode::SameOrigin,
     };
     if let ApiFlag::Xhr = args.api {
-        request.api = fetch_cors::diagnostics::Api::Xhr;
+        request.api = Api::Xhr;
     }
     let preflights = blocks(&args.preflight_response, &mut request)?;
     let responses = blocks(&args.response, &mut request)?;
