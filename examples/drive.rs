@@ -86,6 +86,7 @@ fn run(
                 );
             }
             Action::Done(Err(e)) => return println!("   network error: {e}\n"),
+            _ => unreachable!("an action this driver does not know"),
         }
     }
 }

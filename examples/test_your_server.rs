@@ -3,8 +3,9 @@
 //! Run with `cargo run --example test_your_server`. It wraps tower-http's `CorsLayer` (put your
 //! own router here) as a `fetch_cors::simulate::Server`, states the intent as a `CorsPolicy`,
 //! and lets proptest search origins near the allowed ones (look-alikes included) and requests
-//! a page can make, in Chromium, Firefox and WebKit. It prints the shrunk counterexample for
-//! each configuration that lets an origin outside the intent read.
+//! a page can make, in Chromium, Firefox and WebKit. Then `strategies::search` runs the
+//! deterministic adversarial sweep and a random search over four configurations and prints
+//! every finding, most severe first, with its fix.
 //!
 //! In a test suite the same check is one `proptest!` block:
 //!
@@ -23,9 +24,9 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use fetch_cors::lint::lint;
-use fetch_cors::policy::{self, CorsPolicy, OriginRule, Property};
+use fetch_cors::policy::{self, CorsPolicy, OriginRule};
 use fetch_cors::simulate::Server;
-use fetch_cors::strategies::{counterexample, origins_near, page_requests};
+use fetch_cors::strategies::{SearchConfig, origins_near, page_requests, search};
 use fetch_cors::{Origin, Profile};
 use http::{HeaderName, HeaderValue, Method, Request, Response};
 use proptest::test_runner::{Config, TestRunner};
@@ -96,12 +97,17 @@ const URLS: &[&str] = &[
 
 fn main() {
     let app = Origin::parse("https://app.example.com").expect("a valid origin");
-    // The intent: our front end reads the API with cookies; nobody else reads anything.
+    // The intent: our front end reads the API with cookies, with the methods and request
+    // headers it really sends (so that every preflight it needs is tried); nobody else reads
+    // anything.
     let intent = CorsPolicy::new()
         .allow_origin(OriginRule::from(app.clone()))
         .allow_credentials(true)
         .allow_methods([Method::PUT, Method::DELETE])
-        .allow_headers([HeaderName::from_static("content-type")])
+        .allow_headers([
+            HeaderName::from_static("content-type"),
+            HeaderName::from_static("authorization"),
+        ])
         .expose_headers([HeaderName::from_static("x-total-count")]);
     println!("lint of the intent: {:?}\n", lint(&intent));
 
@@ -117,7 +123,10 @@ fn main() {
                 .allow_origin([HeaderValue::from_static("https://app.example.com")])
                 .allow_credentials(true)
                 .allow_methods([Method::GET, Method::PUT, Method::DELETE])
-                .allow_headers([HeaderName::from_static("content-type")])
+                .allow_headers([
+                    HeaderName::from_static("content-type"),
+                    HeaderName::from_static("authorization"),
+                ])
                 .expose_headers([HeaderName::from_static("x-total-count")]),
         )
     };
@@ -138,16 +147,28 @@ fn main() {
         },
     );
     println!(
-        "exact allow-list with credentials: {}\n",
+        "exact allow-list with credentials (proptest): {}\n",
         match result {
             Ok(()) => "every property holds".to_owned(),
             Err(e) => format!("FAILS\n{e}"),
         }
     );
 
-    // The same search, packaged, over three configurations and three engines. (These layers
-    // expose no headers, so "allowed origins can read" would also fail on x-total-count.)
-    let configs: [(&str, MakeLayer); 3] = [
+    // The packaged search: the deterministic adversarial sweep (look-alikes, combinations,
+    // `null`, http://, other ports, the intent's methods and headers), then random cases.
+    // Every violated property is reported, most severe first, each with its fix.
+    let configs: [(&str, MakeLayer); 4] = [
+        ("exact allow-list (correct)", || {
+            CorsLayer::new()
+                .allow_origin([HeaderValue::from_static("https://app.example.com")])
+                .allow_credentials(true)
+                .allow_methods([Method::GET, Method::PUT, Method::DELETE])
+                .allow_headers([
+                    HeaderName::from_static("content-type"),
+                    HeaderName::from_static("authorization"),
+                ])
+                .expose_headers([HeaderName::from_static("x-total-count")])
+        }),
         ("CorsLayer::very_permissive()", CorsLayer::very_permissive),
         ("AllowOrigin::mirror_request() + credentials", || {
             CorsLayer::new()
@@ -163,22 +184,22 @@ fn main() {
         }),
     ];
     for (name, layer) in configs {
-        let found = counterexample(
+        let found = search(
             || tower(layer()),
             &intent,
-            std::slice::from_ref(&app),
+            &[],
             URLS,
             &[Profile::CHROMIUM, Profile::FIREFOX, Profile::WEBKIT],
-            // The security properties: who can read, and who can read with cookies.
-            &[
-                Property::OtherOriginsCannotRead,
-                Property::NoCredentialedReadFromUnlisted,
-            ],
-            256,
+            &SearchConfig::default(),
         );
-        match found {
-            None => println!("{name}: every property holds\n"),
-            Some(text) => println!("{name}:\n{text}\n"),
+        if found.is_empty() {
+            println!("{name}: no finding\n");
+            continue;
         }
+        println!("{name}: {} finding(s)", found.len());
+        for v in &found {
+            println!("  {} ({})\n    fix: {}", v.title(), v.property, v.fix);
+        }
+        println!("most severe, in full:\n{}\n", found[0]);
     }
 }

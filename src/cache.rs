@@ -39,10 +39,10 @@ use hashbrown::HashTable;
 use http::Method;
 use smallvec::SmallVec;
 
-use crate::classify::PreflightNeed;
+use crate::cors_preflight_fetch::{ParsedPreflight, PreflightGrant};
 use crate::header::safelist::is_cors_non_wildcard_request_header_name;
 use crate::header::values::MaxAge;
-use crate::preflight::PreflightGrant;
+use crate::main_fetch::PreflightNeed;
 use crate::profile::{CacheRules, CacheShape, Eviction, Profile};
 use crate::request::{CredentialsMode, Request};
 use crate::time::Timestamp;
@@ -338,6 +338,34 @@ impl PreflightCache {
         request: &Request<'_>,
         partition: &str,
         grant: &PreflightGrant<'_>,
+        now: Timestamp,
+    ) {
+        self.store_parsed(request, partition, grant.parsed(), now);
+    }
+
+    /// WebKit's path: stores a preflight response that passed the CORS and status checks
+    /// *before* its method and header checks, so even a preflight that then rejects the
+    /// request is cached. Does nothing, and returns `false`, unless this cache's profile has
+    /// [`CacheRules::store_before_validation`]; returns `true` when it stored.
+    pub fn store_before_validation(
+        &mut self,
+        request: &Request<'_>,
+        partition: &str,
+        parsed: &ParsedPreflight<'_>,
+        now: Timestamp,
+    ) -> bool {
+        if !self.rules.store_before_validation {
+            return false;
+        }
+        self.store_parsed(request, partition, parsed, now);
+        true
+    }
+
+    fn store_parsed(
+        &mut self,
+        request: &Request<'_>,
+        partition: &str,
+        grant: &ParsedPreflight<'_>,
         now: Timestamp,
     ) {
         let MaxAge::Seconds(secs) = grant.max_age() else {
@@ -794,7 +822,7 @@ mod tests {
             let (parts, ()) = http::Request::put(url).body(()).unwrap().into_parts();
             let req = put_request(&parts, &page);
             let need = match crate::classify_request(&req, &Profile::FIREFOX) {
-                crate::Classification::CorsWithPreflight(need) => need,
+                crate::main_fetch::Classification::CorsWithPreflight(need) => need,
                 other => panic!("{other:?}"),
             };
             // The grant's Allow-Origin names the page, whatever the target.

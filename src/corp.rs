@@ -19,10 +19,10 @@
 
 use http::HeaderName;
 
-use crate::check::ResponseHead;
 use crate::header::values::{get, get_decode_split};
 use crate::origin::Origin;
 use crate::request::{Mode, Request, ResponseTainting};
+use crate::response::ResponseHead;
 
 /// The `Cross-Origin-Resource-Policy` response header.
 pub const CROSS_ORIGIN_RESOURCE_POLICY: HeaderName =

@@ -29,9 +29,40 @@
 //! assert_eq!(err.blame(), fetch_cors::Blame::Server);
 //! ```
 //!
-//! Modules are named after the standard's concepts and layered one way: [`origin`],
-//! [`method`], [`header`] and [`profile`] at the bottom; [`request`] on those; then
-//! [`classify`], [`check`] and [`preflight`].
+//! # Who uses what
+//!
+//! **Embedders** (user agents, crawlers, test harnesses, proxies that must behave like a
+//! browser) use the items at the crate root: build a [`Request`], then either ask single
+//! questions ([`classify_request`], [`preflight_request`], [`check_preflight_response`],
+//! [`check_response`]) or run a whole fetch with [`CorsFetch`] and a shared
+//! [`PreflightCache`]. A host that drives the standard's steps itself finds them, stateless, in
+//! [`http_fetch`] and [`http_redirect_fetch`]; [`network`] and [`corp`] hold the `Origin`
+//! header, credentials and CORP/TAO rules; [`diagnostics`] renders each engine's console text.
+//!
+//! **Server testers** (does my CORS policy do what I meant, as browsers see it?) use
+//! [`simulate`] (a browser simulator over any in-process server), [`policy`] (properties of a
+//! CORS policy), [`lint`] (findings over recorded exchanges) and, with the `proptest` feature,
+//! `strategies` (proptest strategies for origins, look-alikes, requests and responses).
+//!
+//! **Parser fuzzers** use [`header`] (every header-value algorithm: safelists, MIME types,
+//! ranges, lists, `Access-Control-Max-Age`), [`method`] and [`profile`] (the rule types a
+//! [`Profile`] is made of).
+//!
+//! # Layout
+//!
+//! Modules are named after the standard's concepts and depend on each other one way, from the
+//! bottom up:
+//!
+//! 1. `origin`, [`method`], `time`, `error`: values with no CORS logic.
+//! 2. `request` and `response`: the request view (with its modes and the fetch's history) and
+//!    the response head.
+//! 3. [`profile`]: engine differences as data (it reads the request's mode enums).
+//! 4. [`header`]: header-list algorithms, parameterized by the profile's safelist rules.
+//! 5. `main_fetch` (step 12), `cors_check`, `filtered_response` (step 14),
+//!    `cors_preflight_fetch`, [`http_redirect_fetch`], [`network`], [`corp`], `scheme_fetch`.
+//! 6. `cache` (the CORS-preflight cache), then [`http_fetch`], which uses all of the above.
+//! 7. `machine` ([`CorsFetch`]) on top, and [`diagnostics`] beside it; the server-testing
+//!    modules ([`simulate`], [`policy`], [`lint`]) use the machine.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -40,43 +71,59 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-pub mod cache;
-pub mod check;
-pub mod classify;
+// The `http` crate this one's API is written in, so users need not name a matching version.
+pub use http;
+
+mod cache;
 pub mod corp;
+mod cors_check;
+mod cors_preflight_fetch;
 pub mod diagnostics;
-pub mod error;
+mod error;
+mod filtered_response;
 pub mod header;
+pub mod http_fetch;
+pub mod http_redirect_fetch;
 pub mod lint;
-pub mod machine;
+mod machine;
+mod main_fetch;
 pub mod method;
 pub mod network;
-pub mod origin;
+mod origin;
 pub mod policy;
-pub mod preflight;
 pub mod profile;
-pub mod request;
+mod request;
+mod response;
+mod scheme_fetch;
 pub mod simulate;
 #[cfg(feature = "proptest")]
 pub mod strategies;
-pub mod time;
+mod time;
 
 pub use cache::PreflightCache;
-pub use check::{CorsOk, Exposure, ResponseHead, ResponseType, check_response, cors_check};
-pub use classify::{BasicReason, Classification, PreflightNeed, classify_request};
-pub use error::{Blame, CorsError, RequestError, Stage};
-pub use header::values::MaxAge;
-pub use machine::{Action, ApiMisuse, CorsFetch, FetchResponse, Outcome, Outgoing, OutgoingKind};
-pub use origin::{OpaqueOrigin, Origin, RedirectTaint};
-pub use policy::{CorsPolicy, Intent, OriginRule, Violation};
-pub use preflight::{
-    PreflightGrant, check_preflight_grant, check_preflight_response, parse_preflight_response,
-    preflight_request,
+pub use cors_check::{CorsOk, cors_check};
+pub use cors_preflight_fetch::{
+    ParsedPreflight, PreflightGrant, check_preflight_grant, check_preflight_response,
+    parse_preflight_response, preflight_request,
 };
-pub use profile::{Engine, Profile};
+pub use error::{Blame, CorsError, RequestError, Stage};
+pub use filtered_response::{Exposure, check_response};
+pub use header::values::MaxAge;
+pub use machine::{
+    Action, ApiMisuse, CorsFetch, FetchResponse, Input, Outcome, Outgoing, OutgoingKind, StateKind,
+    TRANSITIONS,
+};
+pub use main_fetch::{
+    BasicReason, Classification, Hop, PreflightNeed, PreflightUse, classify_request,
+};
+pub use origin::{
+    OpaqueOrigin, Origin, RedirectTaint, Site, TupleOrigin, byte_serialize_request_origin,
+    serialize_request_origin,
+};
+pub use profile::engines::{Engine, Profile};
 pub use request::{
-    CredentialsMode, Mode, RedirectMode, Request, RequestCacheMode, ResponseTainting,
+    CredentialsMode, FetchHistory, Mode, RedirectMode, Request, RequestCacheMode, ResponseTainting,
     UseCorsPreflight,
 };
-pub use simulate::{PageRequest, Server, Simulation, simulate};
+pub use response::{ResponseHead, ResponseType, is_ok_status, is_redirect_status};
 pub use time::Timestamp;

@@ -18,6 +18,8 @@
 //! assert_eq!(findings[0].example.as_deref(), Some("https://evilexample.com"));
 //! ```
 
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use http::header::{
@@ -29,36 +31,10 @@ use http::{HeaderMap, HeaderName, Method};
 use url::Host;
 
 use crate::origin::Origin;
-use crate::policy::{CorsPolicy, OriginRule, varies_on_origin};
+use crate::policy::{BugClass, CorsPolicy, OriginRule, varies_on_origin};
 use crate::profile::Profile;
 
-/// How bad a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// Worth knowing; nothing breaks and nothing leaks.
-    Info,
-    /// Breaks some requests, or leans on lenient browser behaviour.
-    Low,
-    /// Breaks requests for legitimate pages, or leaks under extra conditions (a shared cache,
-    /// a network attacker).
-    Medium,
-    /// Lets origins outside the intent read responses.
-    High,
-    /// Lets any site read credentialed responses.
-    Critical,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        })
-    }
-}
+pub use crate::policy::Severity;
 
 /// The known misconfigurations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -94,9 +70,12 @@ pub enum FindingKind {
     InvalidAllowOrigin,
     /// An `Access-Control-Allow-Credentials` value other than `true`.
     InvalidAllowCredentials,
-    /// The server reflected the origins of unrelated sites.
+    /// The server reflects any origin: it allowed look-alikes of every shape (suffix, prefix
+    /// and dot tricks, or two of them and `null`), which no single pattern admits. Two
+    /// unrelated origins alone are not reported: a correct allow-list reflects those too.
     ReflectsUnrelatedOrigins,
-    /// The server allowed an origin that is a look-alike of another origin it allowed.
+    /// The server allowed an origin that is a look-alike of another origin it allowed
+    /// (reported once, naming the kind of check that explains every look-alike seen).
     LookAlikeAllowed,
 }
 
@@ -135,6 +114,8 @@ pub struct Finding {
     pub consequence: String,
     /// An origin or header value that shows it, when there is one.
     pub example: Option<String>,
+    /// What to change on the server.
+    pub fix: String,
 }
 
 impl fmt::Display for Finding {
@@ -149,7 +130,7 @@ impl fmt::Display for Finding {
         if let Some(e) = &self.example {
             write!(f, " (example: {e})")?;
         }
-        Ok(())
+        write!(f, "; fix: {}", self.fix)
     }
 }
 
@@ -164,6 +145,57 @@ fn finding(
         severity,
         consequence: consequence.into(),
         example,
+        fix: fix_for(kind).to_owned(),
+    }
+}
+
+/// What to change on the server, per kind.
+fn fix_for(kind: FindingKind) -> &'static str {
+    match kind {
+        FindingKind::AnyOriginWithCredentials | FindingKind::ReflectsUnrelatedOrigins => {
+            "look the request's Origin up in an exact allow-list and send \
+             Access-Control-Allow-Origin (and Allow-Credentials) only for listed origins"
+        }
+        FindingKind::NullOriginTrusted => "remove `null` from the allowed origins",
+        FindingKind::UnanchoredPattern | FindingKind::LookAlikeAllowed => {
+            "compare the whole serialized origin with each allowed one (or, for subdomains, \
+             require the scheme, a host ending with `.` plus the domain, and the port); \
+             escape dots in regular expressions and anchor them with `^` and `$`"
+        }
+        FindingKind::PublicSuffixPattern => {
+            "list the sites by name: a pattern under a public suffix admits anyone's site"
+        }
+        FindingKind::InsecureOriginWithCredentials => {
+            "allow only https:// origins to read with credentials"
+        }
+        FindingKind::MissingVaryOrigin => {
+            "send Vary: Origin on every response whose CORS headers depend on Origin"
+        }
+        FindingKind::WildcardWithCredentials => {
+            "send the requesting origin (from the allow-list) instead of `*` when credentials \
+             are allowed, with Vary: Origin"
+        }
+        FindingKind::WildcardListWithCredentials => {
+            "list the names (or mirror the request's) instead of `*` on credentialed responses"
+        }
+        FindingKind::AuthorizationViaWildcard => {
+            "list authorization in Access-Control-Allow-Headers"
+        }
+        FindingKind::MaxAgeAboveCap => "send a max-age no browser cuts down (600 s or less)",
+        FindingKind::PreflightNotOk => {
+            "answer preflights (OPTIONS with Access-Control-Request-Method) with a 2xx status \
+             before authentication or routing runs"
+        }
+        FindingKind::MultipleAllowOrigin => {
+            "send exactly one Access-Control-Allow-Origin value: the requesting origin"
+        }
+        FindingKind::InvalidAllowOrigin => {
+            "send the serialized origin exactly: no path or trailing slash, lowercase, no \
+             default port"
+        }
+        FindingKind::InvalidAllowCredentials => {
+            "send Access-Control-Allow-Credentials: true, exactly, or nothing"
+        }
     }
 }
 
@@ -299,6 +331,7 @@ pub fn lint(policy: &CorsPolicy) -> Vec<Finding> {
             {
                 out.push(insecure_finding(o.serialize()));
             }
+            OriginRule::Regex(p) => out.extend(regex_findings(rule, p, creds)),
             _ => {}
         }
     }
@@ -341,7 +374,97 @@ pub fn lint(policy: &CorsPolicy) -> Vec<Finding> {
     if let Some(f) = policy.max_age.and_then(max_age_finding) {
         out.push(f);
     }
+    if policy.literal_wildcard && creds && !policy.origins.is_empty() {
+        out.push(finding(
+            FindingKind::WildcardWithCredentials,
+            Severity::Medium,
+            "the server answers `Access-Control-Allow-Origin: *` with credentials allowed: \
+             browsers refuse every credentialed read (and any origin reads without cookies)",
+            Some("Access-Control-Allow-Origin: *".into()),
+        ));
+    }
+    if !(200..=299).contains(&policy.preflight_status) && !policy.origins.is_empty() {
+        out.push(finding(
+            FindingKind::PreflightNotOk,
+            Severity::Medium,
+            format!(
+                "preflights are answered {}: browsers fail them whatever the headers, so no \
+                 request that needs one (a non-safelisted method or header) is ever sent",
+                policy.preflight_status
+            ),
+            Some(policy.preflight_status.to_string()),
+        ));
+    }
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    out
+}
+
+/// What a regular-expression rule lets in besides the origin it was written for: its
+/// look-alikes (and an unrelated origin, and `null`) that it matches, one finding per kind
+/// of look-alike.
+fn regex_findings(rule: &OriginRule, pattern: &str, creds: bool) -> Vec<Finding> {
+    let meant = rule.regex_example();
+    let base = match &meant {
+        Some(m) => CorsPolicy::new().allow_origin(m.clone()),
+        None => CorsPolicy::new(),
+    };
+    let meant_text = meant
+        .as_ref()
+        .map_or_else(|| "no origin in particular".to_owned(), ToString::to_string);
+    let mut candidates = vec![
+        Origin::parse("https://evil.example").ok(),
+        Origin::parse("null").ok(),
+    ];
+    if let Some(m) = &meant {
+        candidates.extend(crate::policy::look_alikes(m).into_iter().map(Some));
+    }
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for o in candidates.into_iter().flatten() {
+        if !rule.matches(o.serialize()) {
+            continue;
+        }
+        let class = crate::policy::origin_class(&base, &o);
+        if seen.contains(&class) {
+            continue;
+        }
+        seen.push(class);
+        let (kind, severity) = match class {
+            BugClass::AnyOrigin => (
+                FindingKind::AnyOriginWithCredentials,
+                if creds {
+                    Severity::Critical
+                } else {
+                    Severity::High
+                },
+            ),
+            BugClass::NullOrigin => (
+                FindingKind::NullOriginTrusted,
+                escalate(Severity::High, creds),
+            ),
+            BugClass::SchemeDowngrade if creds => {
+                (FindingKind::InsecureOriginWithCredentials, Severity::Medium)
+            }
+            BugClass::SchemeDowngrade | BugClass::OtherPort | BugClass::TrailingDot => {
+                (FindingKind::UnanchoredPattern, Severity::Low)
+            }
+            BugClass::Subdomain => (FindingKind::UnanchoredPattern, Severity::Medium),
+            _ => (
+                FindingKind::UnanchoredPattern,
+                escalate(Severity::High, creds),
+            ),
+        };
+        out.push(finding(
+            kind,
+            severity,
+            format!(
+                "/{pattern}/, written for {meant_text}, also matches {o} ({})",
+                class.title()
+            ),
+            Some(o.serialize().to_owned()),
+        ));
+    }
+    // The worst kind of look-alike is enough to act on; keep the others as their own lines.
     out
 }
 
@@ -389,7 +512,8 @@ fn host_text(origin: &Origin) -> Option<String> {
 }
 
 /// Reports the known misconfigurations visible in observed request and response heads, worst
-/// first, each kind once per distinct example.
+/// first, each kind once (the first example kept), in time and memory linear in the
+/// exchanges. A refused preflight (no CORS headers, any status) is not a finding.
 ///
 /// ```
 /// use fetch_cors::lint::{lint_exchanges, FindingKind};
@@ -405,9 +529,8 @@ fn host_text(origin: &Origin) -> Option<String> {
 /// assert_eq!(findings[0].kind, FindingKind::MissingVaryOrigin);
 /// ```
 pub fn lint_exchanges(exchanges: &[(http::Request<()>, http::Response<()>)]) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::new();
-    // (url, origin) pairs whose origin was reflected, with whether credentials were allowed.
-    let mut reflected: Vec<(String, Origin, bool)> = Vec::new();
+    let mut out = Deduped::default();
+    let mut reflected = Reflected::default();
     for (req, resp) in exchanges {
         let rh = req.headers();
         let h = resp.headers();
@@ -446,13 +569,10 @@ pub fn lint_exchanges(exchanges: &[(http::Request<()>, http::Response<()>)]) -> 
                         ));
                     }
                 }
-                "null" => out.push(finding(
-                    FindingKind::NullOriginTrusted,
-                    escalate(Severity::High, creds),
-                    "the server allows `Origin: null`, which any site can send (a sandboxed iframe, \
-                     a data: URL, a request redirected across origins) and so read the response",
-                    Some("null".into()),
-                )),
+                "null" => {
+                    reflected.null = true;
+                    reflected.null_creds |= creds;
+                }
                 other => {
                     let canonical = Origin::parse(other)
                         .ok()
@@ -477,9 +597,9 @@ pub fn lint_exchanges(exchanges: &[(http::Request<()>, http::Response<()>)]) -> 
                             Some(format!("{} {}", req.method(), req.uri())),
                         ));
                     }
-                    if origin.as_deref() == Some(other) {
+                    if canonical && origin.as_deref() == Some(other) {
                         if let Ok(o) = Origin::parse(other) {
-                            reflected.push((req.uri().path().to_owned(), o, creds));
+                            reflected.add(o, creds);
                         }
                     }
                 }
@@ -495,20 +615,15 @@ pub fn lint_exchanges(exchanges: &[(http::Request<()>, http::Response<()>)]) -> 
             }
             continue;
         }
-        // Preflight-only checks.
-        if !is_ok_status(resp.status()) {
-            let meant = !acao.is_empty();
+        // Preflight-only checks. A refused preflight (no CORS headers) may have any status.
+        if !is_ok_status(resp.status()) && !acao.is_empty() {
             out.push(finding(
                 FindingKind::PreflightNotOk,
-                if meant { Severity::Medium } else { Severity::Info },
+                Severity::Medium,
                 format!(
-                    "browsers fail a preflight answered {} whatever its headers: the request is never sent{}",
+                    "browsers fail a preflight answered {} whatever its headers: the request is \
+                     never sent, though the response allows the origin",
                     resp.status().as_u16(),
-                    if meant {
-                        ", though the response allows the origin"
-                    } else {
-                        " (fine if this origin is meant to be refused)"
-                    }
                 ),
                 Some(format!("{} {}", req.method(), req.uri())),
             ));
@@ -543,18 +658,264 @@ pub fn lint_exchanges(exchanges: &[(http::Request<()>, http::Response<()>)]) -> 
             }
         }
     }
-    out.extend(reflection_findings(&reflected));
-    let mut deduped: Vec<Finding> = Vec::new();
-    for f in out {
-        if !deduped
-            .iter()
-            .any(|d| d.kind == f.kind && d.example == f.example)
-        {
-            deduped.push(f);
+    for f in reflected.findings() {
+        out.push(f);
+    }
+    let mut findings = out.list;
+    // Stable: among equals, the order found.
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    findings
+}
+
+/// Findings kept once per kind (per header for the `*`-list kind), the first example and
+/// the worst severity; a hash map keeps this linear in the number of exchanges.
+#[derive(Default)]
+struct Deduped {
+    list: Vec<Finding>,
+    index: HashMap<(FindingKind, Option<String>), usize>,
+}
+
+impl Deduped {
+    fn push(&mut self, f: Finding) {
+        let discriminator = match f.kind {
+            FindingKind::WildcardListWithCredentials | FindingKind::MaxAgeAboveCap => {
+                f.example.clone()
+            }
+            _ => None,
+        };
+        match self.index.entry((f.kind, discriminator)) {
+            Entry::Occupied(e) => {
+                let kept = &mut self.list[*e.get()];
+                if f.severity > kept.severity {
+                    *kept = f;
+                }
+            }
+            Entry::Vacant(e) => {
+                e.insert(self.list.len());
+                self.list.push(f);
+            }
         }
     }
-    deduped.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    deduped
+}
+
+/// The shapes of look-alike that a reflected origin can have relative to another one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Shape {
+    /// `evilapp.example.com` of `app.example.com`.
+    Suffix,
+    /// `app.example.com.evil.test` of `app.example.com`.
+    Prefix,
+    /// `xapp.example.com.evil.test` of `app.example.com`.
+    Substring,
+    /// `appxexample.com` of `app.example.com`.
+    UnescapedDot,
+}
+
+impl Shape {
+    const fn describe(self) -> &'static str {
+        match self {
+            Shape::Suffix => "a suffix match",
+            Shape::Prefix => "a prefix match",
+            Shape::Substring => "a substring match (an unanchored pattern)",
+            Shape::UnescapedDot => "a regular expression with an unescaped `.`",
+        }
+    }
+}
+
+/// Origins the server reflected, distinct, in the order seen.
+#[derive(Default)]
+struct Reflected {
+    origins: Vec<(Origin, String, bool)>,
+    by_host: HashMap<String, usize>,
+    seen: HashSet<String>,
+    null: bool,
+    null_creds: bool,
+}
+
+/// Hosts longer than this are not searched for look-alikes (no DNS name is longer).
+const MAX_HOST: usize = 253;
+
+impl Reflected {
+    fn add(&mut self, origin: Origin, creds: bool) {
+        if !self.seen.insert(origin.serialize().to_owned()) {
+            if creds {
+                if let Some(o) = self.origins.iter_mut().rev().find(|o| o.0 == origin) {
+                    o.2 = true;
+                }
+            }
+            return;
+        }
+        let Some(host) = host_text(&origin) else {
+            return;
+        };
+        self.by_host
+            .entry(host.clone())
+            .or_insert(self.origins.len());
+        self.origins.push((origin, host, creds));
+    }
+
+    /// The reflected origin whose host is `host`, if it is another site than `of`.
+    fn anchor(&self, host: &str, of: &Origin) -> Option<usize> {
+        self.by_host
+            .get(host)
+            .copied()
+            .filter(|i| !self.origins[*i].0.schemelessly_same_site(of))
+    }
+
+    /// The first look-alike relation of reflected origin `i` to another reflected origin:
+    /// a bounded number of candidate hosts per origin, each looked up in a hash map.
+    fn relation(&self, i: usize) -> Option<(Shape, usize)> {
+        let (origin, host, _) = &self.origins[i];
+        if host.len() > MAX_HOST || !host.is_ascii() {
+            return None;
+        }
+        let b = host.as_bytes();
+        // A subdomain of another reflected origin: the same owner, not a look-alike.
+        for (k, _) in host.match_indices('.') {
+            if self.by_host.contains_key(&host[k + 1..]) {
+                return None;
+            }
+        }
+        // Ends with another host, not at a dot (`evilapp.example.com`), on any site.
+        for start in 1..b.len() {
+            if b[start - 1] != b'.' {
+                if let Some(a) = self.by_host.get(&host[start..]) {
+                    return Some((Shape::Suffix, *a));
+                }
+            }
+        }
+        // Another host, then more (`app.example.com.evil.test`, `xapp.example.com.evil.test`).
+        for end in (1..b.len()).filter(|e| !b[*e].is_ascii_alphanumeric() || b[*e] == b'.') {
+            for start in 0..end {
+                if start > 0 && b[start - 1] == b'.' {
+                    continue;
+                }
+                if let Some(a) = self.anchor(&host[start..end], origin) {
+                    let shape = if start == 0 {
+                        Shape::Prefix
+                    } else {
+                        Shape::Substring
+                    };
+                    return Some((shape, a));
+                }
+            }
+        }
+        // Another host with a dot replaced (`appxexample.com`).
+        let mut candidate = host.clone().into_bytes();
+        for k in 0..b.len() {
+            if b[k] == b'.' {
+                continue;
+            }
+            candidate[k] = b'.';
+            if let Ok(text) = std::str::from_utf8(&candidate) {
+                if let Some(a) = self.anchor(text, origin) {
+                    return Some((Shape::UnescapedDot, a));
+                }
+            }
+            candidate[k] = b[k];
+        }
+        None
+    }
+
+    fn findings(&self) -> Vec<Finding> {
+        let mut shapes: Vec<Shape> = Vec::new();
+        let mut first: Option<(usize, usize)> = None;
+        let mut creds = false;
+        for i in 0..self.origins.len() {
+            if let Some((shape, a)) = self.relation(i) {
+                if !shapes.contains(&shape) {
+                    shapes.push(shape);
+                }
+                first.get_or_insert((a, i));
+                creds |= self.origins[i].2 || self.origins[a].2;
+            }
+        }
+        shapes.sort_unstable();
+        let readers = |creds: bool| {
+            if creds {
+                "responses sent with the user's cookies"
+            } else {
+                "the responses"
+            }
+        };
+        let null = || {
+            finding(
+                FindingKind::NullOriginTrusted,
+                escalate(Severity::High, self.null_creds),
+                "the server allows `Origin: null`, which any site can send (a sandboxed iframe, \
+                 a data: URL, a request redirected across origins) and so read the response",
+                Some("null".into()),
+            )
+        };
+        let Some((real, fake)) = first else {
+            return if self.null { vec![null()] } else { Vec::new() };
+        };
+        let (real, fake) = (&self.origins[real].0, &self.origins[fake].0);
+        // Every family of look-alike at once, or several with `null`: no pattern admits all
+        // of those; the server copies whatever Origin it gets.
+        let families = [
+            shapes
+                .iter()
+                .any(|s| matches!(s, Shape::Suffix | Shape::Substring)),
+            shapes.contains(&Shape::Prefix),
+            shapes.contains(&Shape::UnescapedDot),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count();
+        if families == 3 || (families == 2 && self.null) {
+            let creds = creds || self.null_creds;
+            return vec![finding(
+                FindingKind::ReflectsUnrelatedOrigins,
+                if creds {
+                    Severity::Critical
+                } else {
+                    Severity::High
+                },
+                format!(
+                    "the server allowed {real} and look-alikes of every shape ({fake}, and \
+                     suffix, prefix and dot tricks{}): it reflects any Origin, so every site can \
+                     read {}",
+                    if self.null { ", and null" } else { "" },
+                    readers(creds)
+                ),
+                Some(fake.serialize().to_owned()),
+            )];
+        }
+        // A substring test explains suffix and prefix tricks at once.
+        let unanchored = shapes.contains(&Shape::Substring)
+            || (shapes.contains(&Shape::Suffix) && shapes.contains(&Shape::Prefix));
+        let why: Vec<&str> = shapes
+            .iter()
+            .map(|s| match s {
+                Shape::Suffix | Shape::Prefix if unanchored => Shape::Substring,
+                s => *s,
+            })
+            .fold(Vec::new(), |mut v, s| {
+                if !v.contains(&s) {
+                    v.push(s);
+                }
+                v
+            })
+            .iter()
+            .map(|s| s.describe())
+            .collect();
+        let mut out = vec![finding(
+            FindingKind::LookAlikeAllowed,
+            escalate(Severity::High, creds),
+            format!(
+                "the server allowed both {real} and {fake}, a look-alike: its origin check is {}, \
+                 and whoever owns such a name can read {}",
+                why.join(" and "),
+                readers(creds)
+            ),
+            Some(fake.serialize().to_owned()),
+        )];
+        if self.null {
+            out.push(null());
+        }
+        out
+    }
 }
 
 fn wildcard_list_finding(header: &str) -> Finding {
@@ -567,60 +928,6 @@ fn wildcard_list_finding(header: &str) -> Finding {
         ),
         Some(format!("{header}: *")),
     )
-}
-
-fn reflection_findings(reflected: &[(String, Origin, bool)]) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for (i, (path_a, a, creds_a)) in reflected.iter().enumerate() {
-        for (path_b, b, creds_b) in &reflected[i + 1..] {
-            if path_a != path_b || a.same_site(b) {
-                continue;
-            }
-            let creds = *creds_a || *creds_b;
-            let (Some(ha), Some(hb)) = (host_text(a), host_text(b)) else {
-                continue;
-            };
-            let look_alike = if hb.contains(&ha) {
-                Some((a, b))
-            } else if ha.contains(&hb) {
-                Some((b, a))
-            } else {
-                None
-            };
-            if let Some((real, fake)) = look_alike {
-                out.push(finding(
-                    FindingKind::LookAlikeAllowed,
-                    escalate(Severity::High, creds),
-                    format!(
-                        "the server allowed both {real} and {fake}, a look-alike on another site: its \
-                         origin check is an unanchored pattern, and the look-alike's owner can read {}",
-                        if creds {
-                            "responses sent with the user's cookies"
-                        } else {
-                            "the responses"
-                        }
-                    ),
-                    Some(fake.serialize().to_owned()),
-                ));
-            } else {
-                out.push(finding(
-                    FindingKind::ReflectsUnrelatedOrigins,
-                    if creds { Severity::High } else { Severity::Info },
-                    format!(
-                        "the server reflected the origins of two unrelated sites ({a} and {b}) on {path_a}; \
-                         if it reflects any origin, every site can read {}",
-                        if creds {
-                            "responses sent with the user's cookies"
-                        } else {
-                            "the responses"
-                        }
-                    ),
-                    Some(b.serialize().to_owned()),
-                ));
-            }
-        }
-    }
-    out
 }
 
 /// The exchanges of a simulation, as [`lint_exchanges`] takes them.
@@ -782,6 +1089,40 @@ mod tests {
     }
 
     #[test]
+    fn regex_literal_star_and_preflight_status() {
+        // A regex with unescaped dots and no `$`.
+        let rule = OriginRule::regex(r"^https://app.example.com").unwrap();
+        let f = lint(&CorsPolicy::new().allow_origin(rule).allow_credentials(true));
+        assert_eq!(f[0].kind, FindingKind::UnanchoredPattern, "{f:#?}");
+        assert_eq!(f[0].severity, Severity::Critical);
+        let examples: Vec<&str> = f.iter().filter_map(|x| x.example.as_deref()).collect();
+        assert!(
+            examples.contains(&"https://app.example.com.evil.test"),
+            "{f:#?}"
+        );
+        assert!(examples.contains(&"https://appxexample.com"), "{f:#?}");
+        // Anchored and escaped: nothing.
+        let good = OriginRule::regex(r"^https://(app|admin)\.example\.com$").unwrap();
+        assert_eq!(lint(&CorsPolicy::new().allow_origin(good)), []);
+        // `.*`: any origin.
+        let any = OriginRule::regex(r".*").unwrap();
+        let f = lint(&CorsPolicy::new().allow_origin(any).allow_credentials(true));
+        assert_eq!(f[0].kind, FindingKind::AnyOriginWithCredentials, "{f:#?}");
+        // A literal `*` with credentials, and preflights answered 401.
+        let app = OriginRule::exact("https://app.example").unwrap();
+        let f = lint(
+            &CorsPolicy::new()
+                .allow_origin(app.clone())
+                .allow_credentials(true)
+                .literal_wildcard(true),
+        );
+        assert_eq!(kinds(&f), [FindingKind::WildcardWithCredentials]);
+        let f = lint(&CorsPolicy::new().allow_origin(app).preflight_status(401));
+        assert_eq!(kinds(&f), [FindingKind::PreflightNotOk]);
+        assert!(f[0].consequence.contains("401"));
+    }
+
+    #[test]
     fn exchange_wildcard_with_credentials() {
         let f = lint_exchanges(&[(
             req("GET", "https://app.example").body(()).unwrap(),
@@ -858,10 +1199,11 @@ mod tests {
         let f = lint_exchanges(&[(preflight("https://app.example", "x-a"), not_ok)]);
         assert_eq!(kinds(&f), [FindingKind::PreflightNotOk]);
         assert_eq!(f[0].severity, Severity::Medium);
+        // A refused preflight (no CORS headers) is not a finding, whatever its status.
         let mut refused = resp(&[]);
         *refused.status_mut() = http::StatusCode::BAD_REQUEST;
         let f = lint_exchanges(&[(preflight("https://evil.example", "x-a"), refused)]);
-        assert_eq!(f[0].severity, Severity::Info);
+        assert_eq!(f, []);
 
         let f = lint_exchanges(&[(
             preflight("https://app.example", "x-a"),
@@ -902,12 +1244,42 @@ mod tests {
             f[0].example.as_deref(),
             Some("https://app.example.com.evil.test")
         );
+        // Two unrelated sites: as likely a correct allow-list as reflection.
+        assert_eq!(
+            lint_exchanges(&[
+                reflect("https://app.example", true),
+                reflect("https://attacker.test", true),
+            ]),
+            []
+        );
+        // One look-alike bug, many look-alikes: one finding, naming the pattern.
         let f = lint_exchanges(&[
-            reflect("https://app.example", true),
-            reflect("https://attacker.test", true),
+            reflect("https://app.example.com", true),
+            reflect("https://partner.test", true),
+            reflect("https://evilapp.example.com", true),
+            reflect("https://evil-app.example.com", true),
+            reflect("https://partnerapp.example.com", true),
         ]);
-        assert_eq!(kinds(&f), [FindingKind::ReflectsUnrelatedOrigins]);
-        assert_eq!(f[0].severity, Severity::High);
+        assert_eq!(kinds(&f), [FindingKind::LookAlikeAllowed]);
+        assert!(f[0].consequence.contains("a suffix match"), "{}", f[0]);
+        assert!(!f[0].consequence.contains("prefix"), "{}", f[0]);
+        // Look-alikes of every shape, and null: plain reflection, one finding.
+        let f = lint_exchanges(&[
+            reflect("https://app.example.com", true),
+            reflect("https://app.example.com.evil.test", true),
+            reflect("https://evilapp.example.com", true),
+            reflect("https://appxexample.com", true),
+            reflect("null", true),
+            reflect("https://evil.example", true),
+        ]);
+        assert_eq!(kinds(&f), [FindingKind::ReflectsUnrelatedOrigins], "{f:#?}");
+        assert_eq!(f[0].severity, Severity::Critical);
+        assert!(!f[0].fix.is_empty());
+        let f = lint_exchanges(&[
+            reflect("https://app.example.com", true),
+            reflect("https://appxexample.com", false),
+        ]);
+        assert!(f[0].consequence.contains("unescaped"), "{}", f[0]);
         // Same site: not reported.
         assert!(
             lint_exchanges(&[

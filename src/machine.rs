@@ -47,48 +47,40 @@
 //!         }
 //!         Action::Wait => unreachable!("we answer every request at once"),
 //!         Action::Done(outcome) => break outcome,
+//!         _ => unreachable!("a future action"),
 //!     }
 //! };
 //! assert_eq!(sent, [http::Method::OPTIONS, http::Method::DELETE]);
 //! assert_eq!(outcome.unwrap().status, 200);
 //! ```
 
-use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::fmt;
 
-use http::header::{
-    AUTHORIZATION, CONTENT_ENCODING, CONTENT_LANGUAGE, CONTENT_LOCATION, CONTENT_TYPE, LOCATION,
-    ORIGIN,
-};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use http::header::{ACCEPT, ORIGIN};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use smallvec::SmallVec;
 use url::Url;
 
 use crate::cache::PreflightCache;
-use crate::check::{ResponseHead, ResponseType, check_response, cors_check, is_redirect_status};
-use crate::classify::{Classification, classify_request};
-use crate::corp::{EmbedderPolicy, cross_origin_resource_policy_check};
-use crate::error::{CorsError, RequestError, Stage};
-use crate::header::mime::parse_mime_type;
-use crate::header::safelist::{UnsafeNames, cors_unsafe_request_header_names};
+use crate::corp::EmbedderPolicy;
+use crate::error::{CorsError, RequestError};
+use crate::filtered_response::Exposure;
+use crate::http_fetch::{self, FailedAt, Failure, HttpResponse};
+use crate::http_redirect_fetch::{BodyAction, REDIRECT_LIMIT};
+use crate::main_fetch::{Classification, Hop, PreflightUse, classify_request};
 use crate::network::{include_credentials, origin_header};
-use crate::origin::{Origin, RedirectTaint};
-use crate::preflight::{
-    build_preflight, check_preflight_grant, parse_preflight_response,
-    parse_preflight_response_unchecked,
-};
-use crate::profile::{EmptyLocation, Profile, TaintedPreflightCheck};
-use crate::request::{
-    CredentialsMode, Mode, RedirectMode, Request, RequestCacheMode, ResponseTainting,
-};
+use crate::origin::{Origin, Site};
+use crate::profile::Profile;
+use crate::request::{FetchHistory, Request, ResponseTainting};
+use crate::response::{ResponseHead, ResponseType};
+use crate::scheme_fetch::data_url_headers;
 use crate::time::Timestamp;
-
-/// The most redirects a fetch follows. <https://fetch.spec.whatwg.org/#concept-http-redirect-fetch> step 7.
-pub const REDIRECT_LIMIT: u8 = 20;
 
 /// What the host should do next.
 #[derive(Debug)]
 #[must_use]
+#[non_exhaustive]
 pub enum Action {
     /// Put this request on the wire, then pass its response head to
     /// [`CorsFetch::handle_response`].
@@ -104,6 +96,7 @@ pub type Outcome = Result<FetchResponse, CorsError>;
 
 /// Whether an outgoing request is a CORS preflight or the request itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutgoingKind {
     /// An `OPTIONS` CORS-preflight request.
     Preflight,
@@ -123,6 +116,10 @@ pub struct Outgoing {
     pub request: http::Request<()>,
     /// Whether the browser would attach cookies and HTTP authentication.
     pub include_credentials: bool,
+    /// Whether the page's request body goes with this request: [`BodyAction::Keep`] for the
+    /// request (replayed after a 307 or 308), [`BodyAction::Drop`] for a preflight and after a
+    /// redirect turned the method into `GET`.
+    pub body: BodyAction,
     /// The index of the URL in the fetch's URL list: 0 for the original URL, 1 after the
     /// first redirect, and so on.
     pub hop: usize,
@@ -254,12 +251,23 @@ pub const TRANSITIONS: &[(StateKind, Input, StateKind)] = &[
     (StateKind::Done, Input::Poll, StateKind::Done),
 ];
 
+/// The machine's states, each with the data it needs.
+// The preflight state keeps up to eight names inline; boxing them would allocate per preflight.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 enum State {
+    /// Main fetch runs next for the current URL.
     MainFetch,
+    /// The preflight went out; validating its answer needs the hop's CORS-unsafe names, as
+    /// main fetch found them.
+    AwaitingPreflight {
+        unsafe_names: SmallVec<[HeaderName; 8]>,
+    },
+    /// The preflight passed (or was not needed): the request goes out next.
     RequestReady,
-    AwaitingPreflight,
+    /// The request went out; its response is awaited.
     AwaitingResponse,
+    /// The fetch is over.
     Done(Box<Outcome>),
 }
 
@@ -268,7 +276,7 @@ impl State {
         match self {
             State::MainFetch => StateKind::MainFetch,
             State::RequestReady => StateKind::RequestReady,
-            State::AwaitingPreflight => StateKind::AwaitingPreflight,
+            State::AwaitingPreflight { .. } => StateKind::AwaitingPreflight,
             State::AwaitingResponse => StateKind::AwaitingResponse,
             State::Done(_) => StateKind::Done,
         }
@@ -276,34 +284,25 @@ impl State {
 }
 
 /// One fetch from a page, as a state machine. See the module docs.
+///
+/// The machine owns one [`Request`] (the current hop's: URL, method, headers, tainting,
+/// redirect state and [`FetchHistory`]) and lends it to the stateless steps in
+/// [`main_fetch`](crate::main_fetch), [`http_fetch`](crate::http_fetch) and
+/// [`http_redirect_fetch`](crate::http_redirect_fetch); it only sequences them and keeps state.
 #[derive(Debug)]
 pub struct CorsFetch {
     profile: Profile,
-    origin: Origin,
-    partition: Box<str>,
-    method: Method,
-    headers: HeaderMap,
+    request: Request<'static>,
     url_list: Vec<Url>,
-    mode: Mode,
-    credentials: CredentialsMode,
-    redirect: RedirectMode,
-    use_cors_preflight: bool,
-    unsafe_request: bool,
-    tainting: ResponseTainting,
-    redirect_taint: RedirectTaint,
-    /// Some main fetch of this fetch took the preflight branch, so a network error clears
-    /// the cache entries for the current URL (main fetch step 12, preflight case).
-    preflight_branch: bool,
-    /// The page's headers as it made the request, before any redirect removed some.
-    original_headers: HeaderMap,
-    /// Whether the page's own headers include a CORS-unsafe one.
-    original_headers_unsafe: bool,
-    /// Whether a preflight has gone out during this fetch.
-    preflight_sent: bool,
-    cache_mode: RequestCacheMode,
+    /// The network partition key, worked out when the cache is first consulted.
+    partition: OnceCell<Box<str>>,
+    /// The `Origin` value while the request is not redirect-tainted, made once per fetch.
+    origin_value: Option<HeaderValue>,
     embedder_policy: EmbedderPolicy,
+    body: BodyAction,
     state: State,
-    transitions: Vec<(StateKind, Input, StateKind)>,
+    hops: SmallVec<[Hop; 2]>,
+    transitions: SmallVec<[(StateKind, Input, StateKind); 8]>,
 }
 
 impl CorsFetch {
@@ -311,43 +310,44 @@ impl CorsFetch {
     ///
     /// Fails when the request is one a page cannot make (a forbidden header).
     pub fn new(request: &Request<'_>, profile: &Profile) -> Result<CorsFetch, RequestError> {
-        if let Classification::Rejected(e) = classify_request(request, profile) {
+        if let Some(e) = crate::main_fetch::forbidden_header(request) {
             return Err(e);
         }
+        let history = FetchHistory {
+            started_same_origin: request.is_same_origin(),
+            // Only the engines that preflight again after a redirect ask this.
+            original_headers_unsafe: profile.redirect.preflight_again_after_redirect
+                && !crate::header::safelist::cors_unsafe_request_header_names(
+                    request.headers(),
+                    &profile.safelist,
+                )
+                .is_empty(),
+            ..FetchHistory::default()
+        };
+        let mut owned = request.borrowed().into_owned();
+        owned.set_hop(request.tainting(), history);
         Ok(CorsFetch {
             profile: *profile,
-            origin: request.origin().clone(),
-            partition: default_partition(request.origin()),
-            method: request.method().clone(),
-            headers: request.headers().clone(),
+            partition: OnceCell::new(),
+            origin_value: HeaderValue::from_str(request.origin().serialize()).ok(),
             url_list: vec![request.url().clone()],
-            mode: request.mode(),
-            credentials: request.credentials_mode(),
-            redirect: request.redirect_mode(),
-            use_cors_preflight: request.use_cors_preflight(),
-            unsafe_request: request.unsafe_request(),
-            tainting: request.tainting(),
-            redirect_taint: request.redirect_taint(),
-            preflight_branch: false,
-            original_headers: request.headers().clone(),
-            original_headers_unsafe: !cors_unsafe_request_header_names(
-                request.headers(),
-                &profile.safelist,
-            )
-            .is_empty(),
-            preflight_sent: false,
-            cache_mode: request.cache_mode(),
+            request: owned,
             embedder_policy: EmbedderPolicy::UnsafeNone,
+            body: BodyAction::Keep,
             state: State::MainFetch,
-            transitions: Vec::new(),
+            hops: SmallVec::new(),
+            transitions: SmallVec::new(),
         })
     }
 
-    /// Sets the network partition key (by default the page's site: the page is taken to be
-    /// the top-level document). Cache entries of different partitions never mix.
+    /// Sets the network partition key. Cache entries of different partitions never mix.
+    ///
+    /// By default the page is taken to be the top-level document and the key is its site:
+    /// `scheme://registrable-domain` (or `scheme://host` for IP addresses and hosts without
+    /// one), `null` for an opaque origin; see [`CorsFetch::partition_key`].
     #[must_use]
     pub fn with_partition_key(mut self, key: impl Into<Box<str>>) -> Self {
-        self.partition = key.into();
+        self.partition = OnceCell::from(key.into());
         self
     }
 
@@ -358,9 +358,26 @@ impl CorsFetch {
         self
     }
 
+    /// The network partition key this fetch uses with the preflight cache.
+    pub fn partition_key(&self) -> &str {
+        self.partition
+            .get_or_init(|| default_partition(self.request.origin()))
+    }
+
+    /// The request as it stands for the current hop (after any redirect).
+    pub fn request(&self) -> &Request<'static> {
+        &self.request
+    }
+
     /// The URL list so far: the original URL, then one URL per redirect followed.
     pub fn url_list(&self) -> &[Url] {
         &self.url_list
+    }
+
+    /// What was decided for each hop so far: its tainting and whether its preflight was sent,
+    /// served from the cache or not needed.
+    pub fn hops(&self) -> &[Hop] {
+        &self.hops
     }
 
     /// The state the machine is in.
@@ -386,8 +403,8 @@ impl CorsFetch {
         let from = self.state.kind();
         let action = match std::mem::replace(&mut self.state, State::MainFetch) {
             State::MainFetch => self.main_fetch(cache, now),
-            State::RequestReady => self.send_request(),
-            state @ (State::AwaitingPreflight | State::AwaitingResponse) => {
+            State::RequestReady => self.send_request(cache),
+            state @ (State::AwaitingPreflight { .. } | State::AwaitingResponse) => {
                 self.state = state;
                 Action::Wait
             }
@@ -401,6 +418,26 @@ impl CorsFetch {
         action
     }
 
+    /// Tells the machine that the request last sent (preflight or request) got no response:
+    /// the network failed (connection refused or reset, DNS, TLS, timeout). The fetch ends in
+    /// a network error, and where main fetch took the preflight branch the URL's
+    /// preflight-cache entries are cleared (main fetch step 12), as a browser does.
+    pub fn handle_network_error(&mut self, cache: &mut PreflightCache) -> Result<(), ApiMisuse> {
+        let from = self.state.kind();
+        let input = match from {
+            StateKind::AwaitingPreflight => Input::PreflightResponse,
+            StateKind::AwaitingResponse => Input::Response,
+            state => return Err(ApiMisuse::NoResponseExpected { state }),
+        };
+        let failure = Failure {
+            error: CorsError::NetworkFailure,
+            at: FailedAt::Network,
+        };
+        self.fail(failure, cache);
+        self.record(from, input);
+        Ok(())
+    }
+
     /// Hands in the response to the request last sent. `now` is when it arrived.
     pub fn handle_response<'r>(
         &mut self,
@@ -410,16 +447,19 @@ impl CorsFetch {
     ) -> Result<(), ApiMisuse> {
         let response = response.into();
         let from = self.state.kind();
-        match from {
-            StateKind::AwaitingPreflight => {
-                self.handle_preflight_response(response, cache, now);
+        match std::mem::replace(&mut self.state, State::MainFetch) {
+            State::AwaitingPreflight { unsafe_names } => {
+                self.handle_preflight_response(&unsafe_names, response, cache, now);
                 self.record(from, Input::PreflightResponse);
             }
-            StateKind::AwaitingResponse => {
+            State::AwaitingResponse => {
                 self.handle_request_response(response, cache);
                 self.record(from, Input::Response);
             }
-            state => return Err(ApiMisuse::NoResponseExpected { state }),
+            state => {
+                self.state = state;
+                return Err(ApiMisuse::NoResponseExpected { state: from });
+            }
         }
         Ok(())
     }
@@ -432,498 +472,262 @@ impl CorsFetch {
         }
     }
 
-    /// The request as the algorithms see it right now.
-    fn view(&self) -> Request<'_> {
-        let url = self.url_list.last().unwrap_or(&self.url_list[0]);
-        let redirects = u8::try_from(self.url_list.len() - 1).unwrap_or(u8::MAX);
-        Request::from_trusted_parts(
-            &self.method,
-            Cow::Borrowed(url),
-            &self.headers,
-            &self.origin,
-        )
-        .with_mode(self.mode)
-        .with_credentials(self.credentials)
-        .with_redirect(self.redirect)
-        .with_use_cors_preflight(self.use_cors_preflight)
-        .with_unsafe_request(self.unsafe_request)
-        .with_tainting(self.tainting)
-        .with_redirects(self.redirect_taint, redirects)
-        .with_cache_mode(self.cache_mode)
+    /// Ends the fetch with `outcome`.
+    fn finish(&mut self, outcome: Outcome) {
+        self.state = State::Done(Box::new(outcome));
     }
 
-    fn finish(&mut self, outcome: Outcome, cache: &mut PreflightCache) -> Action {
-        self.finish_clearing(outcome, cache, true)
-    }
-
-    /// Ends the fetch. `may_clear` is false where the profile keeps the cache entries of a
-    /// failed fetch.
-    fn finish_clearing(
-        &mut self,
-        outcome: Outcome,
-        cache: &mut PreflightCache,
-        may_clear: bool,
-    ) -> Action {
-        if outcome.is_err() && self.preflight_branch && may_clear {
-            // Main fetch step 12, preflight case, 3rd sub-step.
-            let partition = self.partition.clone();
-            cache.clear(&self.view(), &partition);
+    /// The `Done` action for the outcome just reached, from inside `poll`.
+    fn done(&self) -> Action {
+        match &self.state {
+            State::Done(outcome) => Action::Done((**outcome).clone()),
+            _ => Action::Wait,
         }
-        self.state = State::Done(Box::new(outcome.clone()));
-        Action::Done(outcome)
     }
 
-    /// Main fetch step 12 and HTTP fetch step 4.1 for the current URL.
+    /// Ends the fetch in a network error, clearing the URL's preflight-cache entries where
+    /// main fetch step 12 (and the profile) say so.
+    fn fail(&mut self, failure: Failure, cache: &mut PreflightCache) {
+        if self.request.history().preflight_branch
+            && failure.at.clears_preflight_cache(&self.profile)
+        {
+            cache.clear(&self.request, self.partition_key());
+        }
+        self.finish(Err(failure.error));
+    }
+
+    /// Main fetch step 12 and HTTP fetch step 4.1 for the current URL: decided once, recorded
+    /// as a [`Hop`] and carried into the request's tainting and history.
     fn main_fetch(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Action {
-        let profile = self.profile;
-        let view = self.view();
-        // (tainting, took the preflight branch, the preflight to send if the cache misses)
-        let redirected = self.url_list.len() > 1;
-        let force = redirected
-            && profile.redirect.preflight_again_after_redirect
-            && (self.preflight_sent || self.original_headers_unsafe);
-        // An engine that preflights again after a redirect treats the request as flagged:
-        // on the CORS path its current method must then be covered by a preflight.
-        let view = if force {
-            view.with_use_cors_preflight(true)
-        } else {
-            view
-        };
-        let decision = match classify_request(&view, &profile) {
-            Classification::Basic(_) => Ok((ResponseTainting::Basic, false, None)),
-            Classification::Opaque => Ok((ResponseTainting::Opaque, false, None)),
-            Classification::Cors => Ok((ResponseTainting::Cors, false, None)),
+        let profile = &self.profile;
+        let index = self.url_list.len() - 1;
+        let decided = match classify_request(&self.request, profile) {
+            Classification::Basic(_) => Ok((ResponseTainting::Basic, None)),
+            Classification::Opaque => Ok((ResponseTainting::Opaque, None)),
+            Classification::Cors => Ok((ResponseTainting::Cors, None)),
             Classification::CorsWithPreflight(need) => {
-                let preflight = cache
-                    .needs_preflight(&view, &self.partition, &need, now)
-                    .then(|| self.build_preflight_for(&view, &need.unsafe_headers));
-                Ok((ResponseTainting::Cors, true, preflight))
+                let step = http_fetch::preflight_step(
+                    &self.request,
+                    &need,
+                    cache,
+                    self.partition_key(),
+                    now,
+                    profile,
+                );
+                let names: SmallVec<[HeaderName; 8]> =
+                    need.unsafe_headers.iter().map(|&n| n.clone()).collect();
+                Ok((ResponseTainting::Cors, Some((step, names))))
             }
             Classification::NetworkError(e) => Err(e),
             Classification::Rejected(e) => Err(CorsError::InvalidRequest {
                 reason: e.to_string(),
             }),
         };
-        drop(view);
-        let (tainting, preflight_branch, preflight) = match decision {
+        let (tainting, preflight) = match decided {
             Ok(d) => d,
-            Err(e) => return self.finish(Err(e), cache),
+            Err(error) => {
+                let failure = Failure {
+                    error,
+                    at: FailedAt::MainFetch,
+                };
+                self.fail(failure, cache);
+                return self.done();
+            }
         };
-        self.tainting = tainting;
-        self.preflight_branch |= preflight_branch;
-        if self.url_list.last().is_some_and(|u| u.scheme() == "data") {
+        let mut history = self.request.history();
+        let used = match &preflight {
+            None => PreflightUse::NotNeeded,
+            Some((None, _)) => PreflightUse::ServedFromCache,
+            Some((Some(_), _)) => PreflightUse::Sent,
+        };
+        history.preflight_branch |= used != PreflightUse::NotNeeded;
+        history.preflight_sent |= used == PreflightUse::Sent;
+        self.request.set_hop(tainting, history);
+        self.hops.push(Hop {
+            index,
+            tainting,
+            preflight: used,
+        });
+        if self.request.url().scheme() == "data" {
             // Scheme fetch: a data: URL is answered by the user agent itself.
-            let outcome = data_url_response(
-                self.url_list.last().unwrap_or(&self.url_list[0]),
-                self.url_list.len() > 1,
-            );
-            return self.finish(outcome, cache);
+            match data_url_headers(self.request.url()) {
+                Ok(headers) => self.finish(Ok(FetchResponse {
+                    response_type: ResponseType::Basic,
+                    status: 200,
+                    url: Some(self.request.url().clone()),
+                    redirected: index > 0,
+                    header_names: headers.keys().cloned().collect(),
+                    headers,
+                })),
+                Err(error) => self.fail(
+                    Failure {
+                        error,
+                        at: FailedAt::MainFetch,
+                    },
+                    cache,
+                ),
+            }
+            return self.done();
         }
         match preflight {
-            None => self.send_request(),
-            Some(Ok(request)) => {
-                self.state = State::AwaitingPreflight;
-                self.preflight_sent = true;
+            None | Some((None, _)) => self.send_request(cache),
+            Some((Some(Ok(request)), unsafe_names)) => {
+                self.state = State::AwaitingPreflight { unsafe_names };
                 Action::Send(Outgoing {
                     kind: OutgoingKind::Preflight,
                     request,
                     include_credentials: false,
-                    hop: self.url_list.len() - 1,
+                    body: BodyAction::Drop,
+                    hop: index,
                 })
             }
-            Some(Err(e)) => self.finish(
-                Err(CorsError::InvalidRequest {
-                    reason: e.to_string(),
-                }),
-                cache,
-            ),
+            Some((Some(Err(error)), _)) => {
+                let failure = Failure {
+                    error,
+                    at: FailedAt::MainFetch,
+                };
+                self.fail(failure, cache);
+                self.done()
+            }
         }
     }
 
-    /// The preflight a browser of this profile sends for `view`.
-    fn build_preflight_for(
-        &self,
-        view: &Request<'_>,
-        names: &UnsafeNames<'_>,
-    ) -> Result<http::Request<()>, RequestError> {
-        let rules = self.profile.redirect;
-        let untainted;
-        let view = if rules.preflight_origin_untainted {
-            untainted = view
-                .clone()
-                .with_redirects(RedirectTaint::SameOrigin, view.redirect_count());
-            &untainted
-        } else {
-            view
-        };
-        if rules.preflight_lists_original_headers {
-            build_preflight(
-                view,
-                &cors_unsafe_request_header_names(&self.original_headers, &self.profile.safelist),
-            )
-        } else {
-            build_preflight(view, names)
-        }
-    }
-
-    fn send_request(&mut self) -> Action {
-        let view = self.view();
-        let include = include_credentials(&view, self.tainting);
-        let origin = origin_header(&view, self.tainting);
-        let mut builder = http::Request::builder()
-            .method(self.method.clone())
-            .uri(view.url().as_str());
-        if let Some(headers) = builder.headers_mut() {
-            headers.clone_from(&self.headers);
-            if let Some(origin) = origin.and_then(|o| HeaderValue::from_str(o).ok()) {
-                headers.insert(ORIGIN, origin);
-            }
-        }
-        let hop = self.url_list.len() - 1;
-        match builder.body(()) {
-            Ok(request) => {
-                self.state = State::AwaitingResponse;
-                Action::Send(Outgoing {
-                    kind: OutgoingKind::Request,
-                    request,
-                    include_credentials: include,
-                    hop,
-                })
-            }
+    fn send_request(&mut self, cache: &mut PreflightCache) -> Action {
+        let request = &self.request;
+        let include = include_credentials(request, request.tainting());
+        let origin = origin_header(request, request.tainting());
+        let uri: http::Uri = match request.url().as_str().parse() {
+            Ok(uri) => uri,
+            // The URL came from the url crate, so http::Uri accepts it; guard anyway.
             Err(e) => {
-                // The URL came from the url crate, so http::Uri accepts it; guard anyway.
-                let outcome = Err(CorsError::InvalidRequest {
-                    reason: e.to_string(),
-                });
-                self.state = State::Done(Box::new(outcome.clone()));
-                Action::Done(outcome)
+                let failure = Failure {
+                    error: CorsError::InvalidRequest {
+                        reason: format!("{e}"),
+                    },
+                    at: FailedAt::MainFetch,
+                };
+                self.fail(failure, cache);
+                return self.done();
             }
+        };
+        // Built in place: the `http` builder re-validates what is valid already.
+        let mut outgoing = http::Request::new(());
+        *outgoing.method_mut() = request.method().clone();
+        *outgoing.uri_mut() = uri;
+        let headers = outgoing.headers_mut();
+        headers.reserve(request.headers().len() + 2);
+        headers.extend(
+            request
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.clone(), v.clone())),
+        );
+        let origin = match origin {
+            Some("null") => Some(HeaderValue::from_static("null")),
+            Some(o) => match &self.origin_value {
+                Some(v) if v.as_bytes() == o.as_bytes() => Some(v.clone()),
+                _ => HeaderValue::from_str(o).ok(),
+            },
+            None => None,
+        };
+        if let Some(origin) = origin {
+            headers.insert(ORIGIN, origin);
         }
+        // Fetch step 12: `Accept: */*` when the page set none.
+        if !headers.contains_key(ACCEPT) {
+            headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+        }
+        self.state = State::AwaitingResponse;
+        Action::Send(Outgoing {
+            kind: OutgoingKind::Request,
+            request: outgoing,
+            include_credentials: include,
+            body: self.body,
+            hop: self.url_list.len() - 1,
+        })
     }
 
-    /// CORS-preflight fetch steps 7-16.
+    /// HTTP fetch steps 4.1.1-4.1.2 on the preflight's response.
     fn handle_preflight_response(
         &mut self,
+        unsafe_names: &[HeaderName],
         response: ResponseHead<'_>,
         cache: &mut PreflightCache,
         now: Timestamp,
     ) {
-        let profile = self.profile;
-        let store_first = profile.cache.store_before_validation;
-        let (result, stored) = {
-            let view = self.view();
-            let rules = profile.redirect;
-            // Some engines check a tainted preflight against the page's own origin, and one
-            // does not check a preflight from that origin at all.
-            let untainted = view
-                .clone()
-                .with_redirects(RedirectTaint::SameOrigin, view.redirect_count());
-            let parsed = if rules.preflight_to_own_origin_unchecked && view.is_same_origin() {
-                parse_preflight_response_unchecked(&view, response, &profile)
-            } else if match rules.tainted_preflight_checked_against {
-                TaintedPreflightCheck::Null => false,
-                TaintedPreflightCheck::PageOrigin => true,
-                TaintedPreflightCheck::PageOriginIfStartedSameOrigin => {
-                    self.origin.same_origin_with_url(&self.url_list[0])
-                }
-            } {
-                parse_preflight_response(&untainted, response, &profile)
-            } else {
-                parse_preflight_response(&view, response, &profile)
-            };
-            match parsed {
-                Err(e) => (Err(e), false),
-                Ok(grant) => {
-                    if store_first {
-                        cache.store(&view, &self.partition, &grant, now);
-                    }
-                    let allowed = check_preflight_grant(&view, &grant, &profile);
-                    if allowed.is_ok() && !store_first {
-                        cache.store(&view, &self.partition, &grant, now);
-                    }
-                    (allowed, store_first)
-                }
-            }
-        };
+        let names: SmallVec<[&HeaderName; 8]> = unsafe_names.iter().collect();
+        let result = http_fetch::handle_preflight_response(
+            &self.request,
+            &names,
+            response,
+            cache,
+            self.partition_key(),
+            now,
+            &self.profile,
+        );
         match result {
             Ok(()) => self.state = State::RequestReady,
-            Err(e) => {
-                // What was just stored stays: that is the point of storing first.
-                let _ = self.finish_clearing(Err(e), cache, !stored);
+            Err(failure) => {
+                self.fail(failure, cache);
             }
         }
     }
 
     /// HTTP fetch steps 4.4-6 on the response to the request.
     fn handle_request_response(&mut self, response: ResponseHead<'_>, cache: &mut PreflightCache) {
-        let profile = self.profile;
-        let rules = profile.redirect;
-        let keep = !profile.cache.clear_on_actual_failure;
-        let redirect_status = is_redirect_status(response.status);
-        let location = if redirect_status {
-            self.location(&response)
-        } else {
-            Location::Absent
-        };
-        if self.redirect == RedirectMode::Follow && !matches!(location, Location::Absent) {
-            // Step 4.4, on a redirect response.
-            if self.tainting == ResponseTainting::Cors {
-                let view = self.view();
-                let view = if rules.check_redirects_with_initial_credentials
-                    && !self.preflight_sent
-                    && self.first_hop_credentialed()
-                {
-                    view.with_credentials(CredentialsMode::Include)
-                } else {
-                    view
-                };
-                if let Err(e) = cors_check(&view, &response, Stage::Redirect, &profile) {
-                    let _ = self.finish_clearing(Err(e), cache, !keep);
-                    return;
-                }
+        match http_fetch::handle_response(
+            &self.request,
+            response,
+            self.embedder_policy,
+            &self.profile,
+        ) {
+            Ok(HttpResponse::Final(exposure)) => {
+                let page = self.page_response(&exposure);
+                self.finish(Ok(page));
             }
-            if let Err(e) = self.corp_check(&response) {
-                let _ = self.finish_clearing(Err(e), cache, !keep);
-                return;
+            Ok(HttpResponse::Redirect(redirect)) => {
+                if redirect.body == BodyAction::Drop {
+                    self.body = BodyAction::Drop;
+                }
+                self.url_list.push(redirect.url.clone());
+                self.request.follow_redirect(
+                    redirect.method,
+                    redirect.url,
+                    redirect.redirect_taint,
+                    &redirect.removed_headers,
+                );
+                self.state = State::MainFetch;
             }
-            match self.http_redirect_fetch(&response, location) {
-                Ok(()) => self.state = State::MainFetch,
-                Err(e) => {
-                    let _ = self.finish(Err(e), cache);
-                }
+            Err(failure) => {
+                self.fail(failure, cache);
             }
-            return;
-        }
-        if let Err(e) = self.corp_check(&response) {
-            let _ = self.finish_clearing(Err(e), cache, !keep);
-            return;
-        }
-        let outcome = {
-            let view = self.view();
-            // An engine that wants a Location before a status counts as a redirect returns
-            // a bare 3xx even under redirect mode "error".
-            let view = if redirect_status
-                && self.redirect == RedirectMode::Error
-                && rules.error_mode_needs_location
-                && matches!(location, Location::Absent)
-            {
-                view.with_redirect(RedirectMode::Follow)
-            } else {
-                view
-            };
-            check_response(&view, response, &profile).map(|exposure| {
-                let opaque = exposure.response_type() == ResponseType::Opaque;
-                let mut header_names: Vec<HeaderName> =
-                    exposure.readable_names().cloned().collect();
-                header_names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-                header_names.dedup();
-                let mut headers = HeaderMap::new();
-                for (name, value) in exposure.readable_headers() {
-                    headers.append(name.clone(), value.clone());
-                }
-                FetchResponse {
-                    response_type: exposure.response_type(),
-                    status: exposure.status(),
-                    url: (!opaque).then(|| view.url().clone()),
-                    redirected: !opaque && self.url_list.len() > 1,
-                    header_names,
-                    headers,
-                }
-            })
-        };
-        let _ = self.finish_clearing(outcome, cache, !keep);
-    }
-
-    /// Whether the first hop of the fetch went out with credentials.
-    fn first_hop_credentialed(&self) -> bool {
-        match self.credentials {
-            CredentialsMode::Include => true,
-            CredentialsMode::SameOrigin => self.origin.same_origin_with_url(&self.url_list[0]),
-            CredentialsMode::Omit => false,
         }
     }
 
-    /// The response's `Location`, as the profile reads it.
-    fn location(&self, response: &ResponseHead<'_>) -> Location {
-        let rules = self.profile.redirect;
-        let values: SmallVec<[&[u8]; 2]> = response
-            .headers
-            .get_all(LOCATION)
-            .iter()
-            .map(|v| v.as_bytes())
-            .collect();
-        let value = match values.as_slice() {
-            [] => return Location::Absent,
-            [one] => String::from_utf8_lossy(one).into_owned(),
-            // Several Location headers fail extract header list values, unless joined.
-            many if rules.join_multiple_locations => many
-                .iter()
-                .map(|v| String::from_utf8_lossy(v))
-                .collect::<Vec<_>>()
-                .join(", "),
-            _ => return Location::Invalid("(several Location headers)".into()),
-        };
-        if value.is_empty() {
-            return match rules.empty_location {
-                EmptyLocation::FollowToSameUrl => Location::Value(value),
-                EmptyLocation::NotARedirect => Location::Absent,
-                EmptyLocation::NetworkError => Location::Invalid(value),
-            };
+    /// What the page sees of the final response, read from the exposure in one pass.
+    fn page_response(&self, exposure: &Exposure<'_>) -> FetchResponse {
+        let opaque = exposure.response_type() == ResponseType::Opaque;
+        let mut headers = HeaderMap::new();
+        for (name, value) in exposure.readable_headers() {
+            headers.append(name.clone(), value.clone());
         }
-        Location::Value(value)
-    }
-
-    /// HTTP fetch step 5: the CORP check, for opaque responses.
-    fn corp_check(&self, response: &ResponseHead<'_>) -> Result<(), CorsError> {
-        if self.tainting == ResponseTainting::Opaque
-            && !cross_origin_resource_policy_check(&self.view(), *response, self.embedder_policy)
-        {
-            return Err(CorsError::BlockedByResourcePolicy);
+        let mut header_names: Vec<HeaderName> = headers.keys().cloned().collect();
+        header_names.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+        FetchResponse {
+            response_type: exposure.response_type(),
+            status: exposure.status(),
+            url: (!opaque).then(|| self.request.url().clone()),
+            redirected: !opaque && self.url_list.len() > 1,
+            header_names,
+            headers,
         }
-        Ok(())
-    }
-
-    /// HTTP-redirect fetch steps 3-18 (step 19, the referrer policy, is not modelled). On
-    /// success the URL list has grown by one and main fetch must run again.
-    fn http_redirect_fetch(
-        &mut self,
-        response: &ResponseHead<'_>,
-        location: Location,
-    ) -> Result<(), CorsError> {
-        let current = self.url_list.last().unwrap_or(&self.url_list[0]).clone();
-        // Step 3: the location URL, parsed against the current URL.
-        let text = match location {
-            Location::Value(text) => text,
-            Location::Invalid(value) => return Err(CorsError::InvalidLocation { value }),
-            Location::Absent => {
-                return Err(CorsError::InvalidLocation {
-                    value: String::new(),
-                });
-            }
-        };
-        let mut location = current
-            .join(&text)
-            .map_err(|_| CorsError::InvalidLocation {
-                value: text.clone(),
-            })?;
-        if location.fragment().is_none() {
-            location.set_fragment(current.fragment());
-        }
-        // Step 6.
-        if !matches!(location.scheme(), "http" | "https") {
-            return Err(CorsError::RedirectSchemeNotHttp {
-                url: location.to_string(),
-            });
-        }
-        // Steps 7-8.
-        if self.url_list.len() > REDIRECT_LIMIT as usize {
-            return Err(CorsError::TooManyRedirects);
-        }
-        // Steps 9-10.
-        let credentials = !location.username().is_empty() || location.password().is_some();
-        let location_origin = Origin::from_url(&location);
-        if credentials
-            && ((self.mode == Mode::Cors && !self.origin.same_origin(&location_origin))
-                || self.tainting == ResponseTainting::Cors
-                || self.profile.redirect.reject_credentials_in_location)
-        {
-            return Err(CorsError::RedirectContainsCredentials {
-                url: location.to_string(),
-            });
-        }
-        // Step 12: 301/302 POST and 303 non-GET/HEAD become GET without a body.
-        let status = response.status;
-        if (matches!(status.as_u16(), 301 | 302) && self.method == Method::POST)
-            || (status == StatusCode::SEE_OTHER
-                && self.method != Method::GET
-                && self.method != Method::HEAD)
-        {
-            self.method = Method::GET;
-            for name in [
-                CONTENT_ENCODING,
-                CONTENT_LANGUAGE,
-                CONTENT_LOCATION,
-                CONTENT_TYPE,
-            ] {
-                self.headers.remove(name);
-            }
-        }
-        // Step 13: Authorization does not cross origins.
-        let current_origin = Origin::from_url(&current);
-        if !current_origin.same_origin(&location_origin) {
-            self.headers.remove(AUTHORIZATION);
-        }
-        // Step 18, and the redirect-taint of the longer URL list.
-        self.redirect_taint =
-            self.redirect_taint
-                .then(&self.origin, &current_origin, &location_origin);
-        self.url_list.push(location);
-        Ok(())
     }
 }
 
-/// A redirect response's `Location`, as the profile reads it.
-enum Location {
-    /// No usable Location: the response is not followed.
-    Absent,
-    /// The value to parse.
-    Value(String),
-    /// A Location that is a network error.
-    Invalid(String),
-}
-
-/// Scheme fetch of a `data:` URL: a basic response whose only header is the URL's MIME type.
-///
-/// <https://fetch.spec.whatwg.org/#data-url-processor> steps 1-11, without decoding the body
-/// (the crate never sees bodies).
-fn data_url_response(url: &Url, redirected: bool) -> Outcome {
-    // Steps 2-4: everything after "data:" up to the first comma, fragment excluded.
-    let mut input = url.as_str();
-    if let Some(hash) = input.find('#') {
-        input = &input[..hash];
-    }
-    let input = input.strip_prefix("data:").unwrap_or(input);
-    let Some((mime, _)) = input.split_once(',') else {
-        return Err(CorsError::InvalidRequest {
-            reason: "a data: URL needs a comma".into(),
-        });
-    };
-    // Steps 6-9: strip whitespace and a ";base64" suffix.
-    let mut mime = mime
-        .trim_matches(|c: char| c.is_ascii_whitespace())
-        .to_owned();
-    let lower = mime.to_ascii_lowercase();
-    if let Some(cut) = lower
-        .rfind(';')
-        .filter(|&i| lower[i + 1..].trim_start_matches(' ') == "base64")
-    {
-        mime.truncate(cut);
-        mime.truncate(mime.trim_end_matches(' ').len());
-    }
-    // Steps 10-11.
-    if mime.starts_with(';') {
-        mime.insert_str(0, "text/plain");
-    }
-    let value = parse_mime_type(mime.as_bytes())
-        .map(|m| m.to_bytes())
-        .unwrap_or_else(|| b"text/plain;charset=US-ASCII".to_vec());
-    let mut headers = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_bytes(&value) {
-        headers.insert(CONTENT_TYPE, v);
-    }
-    Ok(FetchResponse {
-        response_type: ResponseType::Basic,
-        status: 200,
-        url: Some(url.clone()),
-        redirected,
-        header_names: headers.keys().cloned().collect(),
-        headers,
-    })
-}
-
+/// The default partition key: the page's site (see [`CorsFetch::with_partition_key`]).
 fn default_partition(origin: &Origin) -> Box<str> {
     match origin.site() {
-        crate::origin::Site::SchemeAndHost { scheme, host } => format!("{scheme}://{host}").into(),
-        crate::origin::Site::Opaque(_) => "null".into(),
+        Site::SchemeAndHost { scheme, host } => format!("{scheme}://{host}").into(),
+        Site::Opaque(_) => "null".into(),
     }
 }

@@ -45,7 +45,7 @@ pub enum ReferrerPolicy {
 
 /// The value of the `Origin` header the request carries, if any, under the default referrer
 /// policy. See [`origin_header_with_policy`].
-pub fn origin_header<'a>(request: &Request<'a>, tainting: ResponseTainting) -> Option<&'a str> {
+pub fn origin_header<'r>(request: &'r Request<'_>, tainting: ResponseTainting) -> Option<&'r str> {
     origin_header_with_policy(request, tainting, ReferrerPolicy::default())
 }
 
@@ -55,11 +55,11 @@ pub fn origin_header<'a>(request: &Request<'a>, tainting: ResponseTainting) -> O
 /// WebSocket handshakes) always carry the serialized request origin, `null` after a tainting
 /// redirect; other requests carry it only when the method is neither GET nor HEAD, and then
 /// the referrer policy may turn it into `null`.
-pub fn origin_header_with_policy<'a>(
-    request: &Request<'a>,
+pub fn origin_header_with_policy<'r>(
+    request: &'r Request<'_>,
     tainting: ResponseTainting,
     policy: ReferrerPolicy,
-) -> Option<&'a str> {
+) -> Option<&'r str> {
     // Step 2.
     let serialized = request.serialized_origin();
     // Step 3.

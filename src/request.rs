@@ -32,6 +32,7 @@ use crate::origin::{Origin, RedirectTaint, serialize_request_origin};
 ///
 /// Put one in an `http::Request`'s extensions to choose it in [`Request::from_parts`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Mode {
     /// Same-origin requests only.
     SameOrigin,
@@ -143,13 +144,42 @@ pub enum ResponseTainting {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct UseCorsPreflight(pub bool);
 
+/// What earlier hops of the same fetch did: the facts some engines' rules consult after a
+/// redirect. A fetch starts with the default (nothing happened yet); the machine updates it
+/// hop by hop, and a caller running the stateless steps itself sets it with
+/// [`Request::with_history`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FetchHistory {
+    /// The fetch's first URL was same origin with the request's origin.
+    pub started_same_origin: bool,
+    /// The page's own header list (before any redirect removed a header) held a CORS-unsafe
+    /// request-header.
+    pub original_headers_unsafe: bool,
+    /// A CORS preflight was sent on some hop so far.
+    pub preflight_sent: bool,
+    /// Some hop so far took main fetch's preflight branch (sent or served from the cache).
+    pub preflight_branch: bool,
+}
+
+impl FetchHistory {
+    /// Whether the first hop went out with credentials: mode `include`, or `same-origin` to
+    /// the page's own origin.
+    pub fn first_hop_credentialed(&self, credentials: CredentialsMode) -> bool {
+        match credentials {
+            CredentialsMode::Include => true,
+            CredentialsMode::SameOrigin => self.started_same_origin,
+            CredentialsMode::Omit => false,
+        }
+    }
+}
+
 /// A request as the CORS algorithms see it. See the module docs.
 #[derive(Clone, Debug)]
 pub struct Request<'a> {
     method: Method,
     url: Cow<'a, Url>,
-    headers: &'a HeaderMap,
-    origin: &'a Origin,
+    headers: Cow<'a, HeaderMap>,
+    origin: Cow<'a, Origin>,
     mode: Mode,
     credentials: CredentialsMode,
     redirect: RedirectMode,
@@ -159,14 +189,45 @@ pub struct Request<'a> {
     redirect_taint: RedirectTaint,
     redirect_count: u8,
     cache_mode: RequestCacheMode,
+    history: FetchHistory,
+    original_headers: Option<Cow<'a, HeaderMap>>,
 }
 
 impl<'a> Request<'a> {
     /// A request as `fetch()` makes it: mode `cors`, credentials `same-origin`, redirect
     /// `follow`, the unsafe-request flag set. The method is normalized.
     ///
-    /// Fails on a forbidden method, which `fetch()` rejects.
+    /// Fails on a forbidden method and on a URL with a username or password, which
+    /// `fetch()` rejects.
     pub fn new(
+        method: &Method,
+        url: Cow<'a, Url>,
+        headers: &'a HeaderMap,
+        origin: &'a Origin,
+    ) -> Result<Self, RequestError> {
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(RequestError::CredentialsInUrl {
+                url: url.to_string(),
+            });
+        }
+        if method::is_forbidden_method(method.as_str().as_bytes()) {
+            return Err(RequestError::ForbiddenMethod {
+                method: method.clone(),
+            });
+        }
+        Ok(Request::from_trusted_parts(
+            &method::normalize(method),
+            url,
+            headers,
+            origin,
+        ))
+    }
+
+    /// A request as `XMLHttpRequest` makes it: like [`Request::new`], except that a URL with a
+    /// username and password is accepted (`open()` takes them for HTTP authentication, where
+    /// `fetch()` rejects them). Set the mode and credentials mode XHR uses with the `with_*`
+    /// methods.
+    pub fn xhr(
         method: &Method,
         url: Cow<'a, Url>,
         headers: &'a HeaderMap,
@@ -196,8 +257,8 @@ impl<'a> Request<'a> {
         Request {
             method: method.clone(),
             url,
-            headers,
-            origin,
+            headers: Cow::Borrowed(headers),
+            origin: Cow::Borrowed(origin),
             mode: Mode::Cors,
             credentials: CredentialsMode::SameOrigin,
             redirect: RedirectMode::Follow,
@@ -207,6 +268,8 @@ impl<'a> Request<'a> {
             redirect_taint: RedirectTaint::SameOrigin,
             redirect_count: 0,
             cache_mode: RequestCacheMode::Default,
+            history: FetchHistory::default(),
+            original_headers: None,
         }
     }
 
@@ -250,11 +313,6 @@ impl<'a> Request<'a> {
         origin: &'a Origin,
     ) -> Result<Self, RequestError> {
         let url = url_from_uri(uri)?;
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(RequestError::CredentialsInUrl {
-                url: url.to_string(),
-            });
-        }
         let mut req = Request::new(method, Cow::Owned(url), headers, origin)?;
         req.mode = ext.get::<Mode>().copied().unwrap_or(req.mode);
         req.credentials = ext
@@ -328,6 +386,100 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// Sets what earlier hops of the fetch did, and the page's header list as it made the
+    /// request (before redirects removed any header).
+    #[must_use]
+    pub fn with_history(mut self, history: FetchHistory, original_headers: &'a HeaderMap) -> Self {
+        self.history = history;
+        self.original_headers = Some(Cow::Borrowed(original_headers));
+        self
+    }
+
+    /// The same request, owning everything it borrowed.
+    pub fn into_owned(self) -> Request<'static> {
+        Request {
+            method: self.method,
+            url: Cow::Owned(self.url.into_owned()),
+            headers: Cow::Owned(self.headers.into_owned()),
+            origin: Cow::Owned(self.origin.into_owned()),
+            mode: self.mode,
+            credentials: self.credentials,
+            redirect: self.redirect,
+            use_cors_preflight: self.use_cors_preflight,
+            unsafe_request: self.unsafe_request,
+            tainting: self.tainting,
+            redirect_taint: self.redirect_taint,
+            redirect_count: self.redirect_count,
+            cache_mode: self.cache_mode,
+            history: self.history,
+            original_headers: self.original_headers.map(|h| Cow::Owned(h.into_owned())),
+        }
+    }
+
+    /// A view of this request that borrows from it: cheap to make, for a step that needs
+    /// the request with one field changed.
+    pub fn borrowed(&self) -> Request<'_> {
+        Request {
+            method: self.method.clone(),
+            url: Cow::Borrowed(&self.url),
+            headers: Cow::Borrowed(&self.headers),
+            origin: Cow::Borrowed(&self.origin),
+            mode: self.mode,
+            credentials: self.credentials,
+            redirect: self.redirect,
+            use_cors_preflight: self.use_cors_preflight,
+            unsafe_request: self.unsafe_request,
+            tainting: self.tainting,
+            redirect_taint: self.redirect_taint,
+            redirect_count: self.redirect_count,
+            cache_mode: self.cache_mode,
+            history: self.history,
+            original_headers: self.original_headers.as_deref().map(Cow::Borrowed),
+        }
+    }
+
+    /// Moves the request to its next URL after a redirect: the new method and URL, the
+    /// redirect-taint of the longer URL list, and without the `removed` headers. The page's
+    /// original header list is kept for the engine rules that read it.
+    pub(crate) fn follow_redirect(
+        &mut self,
+        method: Method,
+        url: Url,
+        taint: RedirectTaint,
+        removed: &[http::HeaderName],
+    ) {
+        if !removed.is_empty() {
+            if self.original_headers.is_none() {
+                self.original_headers = Some(self.headers.clone());
+            }
+            let headers = self.headers.to_mut();
+            for name in removed {
+                headers.remove(name);
+            }
+        }
+        self.method = method;
+        self.url = Cow::Owned(url);
+        self.redirect_taint = taint;
+        self.redirect_count = self.redirect_count.saturating_add(1);
+    }
+
+    /// Records what main fetch and HTTP fetch decided for the current hop.
+    pub(crate) fn set_hop(&mut self, tainting: ResponseTainting, history: FetchHistory) {
+        self.tainting = tainting;
+        self.history = history;
+    }
+
+    /// What earlier hops of the fetch did.
+    pub fn history(&self) -> FetchHistory {
+        self.history
+    }
+
+    /// The page's header list as it made the request: the current one unless
+    /// [`with_history`](Self::with_history) gave another.
+    pub fn original_headers(&self) -> &HeaderMap {
+        self.original_headers.as_deref().unwrap_or(&self.headers)
+    }
+
     /// The (normalized) method.
     pub fn method(&self) -> &Method {
         &self.method
@@ -339,13 +491,13 @@ impl<'a> Request<'a> {
     }
 
     /// The header list set by the page.
-    pub fn headers(&self) -> &'a HeaderMap {
-        self.headers
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 
     /// The request's origin.
-    pub fn origin(&self) -> &'a Origin {
-        self.origin
+    pub fn origin(&self) -> &Origin {
+        &self.origin
     }
 
     /// The mode.
@@ -397,8 +549,13 @@ impl<'a> Request<'a> {
     /// `Access-Control-Allow-Origin` must equal.
     ///
     /// <https://fetch.spec.whatwg.org/#serializing-a-request-origin>
-    pub fn serialized_origin(&self) -> &'a str {
-        serialize_request_origin(self.origin, self.redirect_taint)
+    pub fn serialized_origin(&self) -> &str {
+        serialize_request_origin(&self.origin, self.redirect_taint)
+    }
+
+    /// The request origin serialized as if the redirect-taint were `taint`.
+    pub fn origin_with_taint(&self, taint: RedirectTaint) -> &str {
+        serialize_request_origin(&self.origin, taint)
     }
 
     /// Whether the current URL is same origin with the request's origin.

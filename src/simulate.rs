@@ -33,8 +33,8 @@ use std::fmt;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
 
+use crate::ResponseType;
 use crate::cache::PreflightCache;
-use crate::check::ResponseType;
 use crate::error::RequestError;
 use crate::machine::{Action, CorsFetch, FetchResponse, Outcome, OutgoingKind};
 use crate::origin::Origin;
@@ -147,16 +147,58 @@ impl PageRequest {
         PageRequest::new(Method::GET, url)
     }
 
-    /// Adds a header. An invalid name or value is ignored, as no page could send it.
+    /// The most header entries a `PageRequest` holds. `http::HeaderMap` panics near 24,576
+    /// distinct names; browsers refuse far smaller requests (Chromium's request headers are
+    /// limited to about 256 KiB in all), so this bound loses no request a page can make.
+    pub const MAX_HEADERS: usize = 4096;
+
+    /// Adds a header. An invalid name or value is ignored, as no page could send it, and so
+    /// is an entry past [`PageRequest::MAX_HEADERS`]; [`PageRequest::try_with_header`] says
+    /// which.
     #[must_use]
-    pub fn with_header(mut self, name: &str, value: &str) -> PageRequest {
-        if let (Ok(n), Ok(v)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value),
-        ) {
-            self.headers.append(n, v);
+    pub fn with_header(self, name: &str, value: &str) -> PageRequest {
+        match self.try_with_header(name, value) {
+            Ok(req) => req,
+            Err((req, _)) => req,
         }
-        self
+    }
+
+    /// Adds a header, or says why not (giving the request back unchanged): an invalid name
+    /// or value, or [`PageRequest::MAX_HEADERS`] entries already. Never panics.
+    ///
+    /// ```
+    /// use fetch_cors::simulate::{HeaderRefused, PageRequest};
+    ///
+    /// let mut req = PageRequest::get("https://api.example/").unwrap();
+    /// for i in 0..PageRequest::MAX_HEADERS {
+    ///     req = req.try_with_header(&format!("x-h{i}"), "1").unwrap();
+    /// }
+    /// let (req, why) = req.try_with_header("x-one-more", "1").unwrap_err();
+    /// assert_eq!(why, HeaderRefused::TooMany { limit: PageRequest::MAX_HEADERS });
+    /// assert_eq!(req.headers.len(), PageRequest::MAX_HEADERS);
+    /// ```
+    #[allow(clippy::result_large_err)]
+    pub fn try_with_header(
+        mut self,
+        name: &str,
+        value: &str,
+    ) -> Result<PageRequest, (PageRequest, HeaderRefused)> {
+        let Ok(n) = HeaderName::from_bytes(name.as_bytes()) else {
+            return Err((self, HeaderRefused::InvalidName));
+        };
+        let Ok(v) = HeaderValue::from_str(value) else {
+            return Err((self, HeaderRefused::InvalidValue));
+        };
+        let too_many = HeaderRefused::TooMany {
+            limit: PageRequest::MAX_HEADERS,
+        };
+        if self.headers.len() >= PageRequest::MAX_HEADERS {
+            return Err((self, too_many));
+        }
+        match self.headers.try_append(n, v) {
+            Ok(_) => Ok(self),
+            Err(_) => Err((self, too_many)),
+        }
     }
 
     /// Sets the mode.
@@ -213,6 +255,35 @@ impl PageRequest {
         })
     }
 }
+
+/// Why [`PageRequest::try_with_header`] did not add a header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HeaderRefused {
+    /// The name is not a header name.
+    InvalidName,
+    /// The value is not a header value.
+    InvalidValue,
+    /// The request holds `limit` entries already ([`PageRequest::MAX_HEADERS`]).
+    TooMany {
+        /// The bound.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for HeaderRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HeaderRefused::InvalidName => f.write_str("not a valid header name"),
+            HeaderRefused::InvalidValue => f.write_str("not a valid header value"),
+            HeaderRefused::TooMany { limit } => {
+                write!(f, "the request already holds {limit} header entries")
+            }
+        }
+    }
+}
+
+impl std::error::Error for HeaderRefused {}
 
 impl fmt::Display for PageRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -351,4 +422,35 @@ pub fn simulate(
                 reason: "the fetch did not finish".into(),
             }));
     Ok(Simulation { outcome, sent })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_distinct_header_names_do_not_panic() {
+        // http::HeaderMap panics ("size overflows MAX_SIZE") near 24,576 distinct names.
+        let mut req = PageRequest::get("https://api.example/").unwrap();
+        for i in 0..30_000 {
+            req = req.with_header(&format!("x-header-{i}"), "1");
+        }
+        assert_eq!(req.headers.len(), PageRequest::MAX_HEADERS);
+        let refused = req.clone().try_with_header("x-more", "1").unwrap_err().1;
+        assert_eq!(
+            refused,
+            HeaderRefused::TooMany {
+                limit: PageRequest::MAX_HEADERS
+            }
+        );
+        assert!(refused.to_string().contains("4096"));
+        assert_eq!(
+            req.clone().try_with_header("bad name", "1").unwrap_err().1,
+            HeaderRefused::InvalidName
+        );
+        assert_eq!(
+            req.try_with_header("x-ok", "a\nb").unwrap_err().1,
+            HeaderRefused::InvalidValue
+        );
+    }
 }

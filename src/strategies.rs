@@ -28,13 +28,15 @@ use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use url::{Host, Url};
 
-use crate::cache::PreflightCache;
+use proptest::strategy::ValueTree;
+
 use crate::origin::{OpaqueOrigin, Origin};
-use crate::policy::{AllowList, CorsPolicy, OriginRule, Property, judge};
+use crate::policy::{
+    AllowList, CorsPolicy, Findings, OriginRule, Property, Violation, audit_into, violations,
+};
 use crate::profile::Profile;
 use crate::request::{CredentialsMode, Mode};
-use crate::simulate::{PageRequest, Server, simulate_page};
-use crate::time::Timestamp;
+use crate::simulate::{PageRequest, Server};
 
 /// `https` or `http` (shrinks to `https`).
 pub fn schemes() -> impl Strategy<Value = &'static str> + Clone {
@@ -118,26 +120,15 @@ pub fn origins() -> BoxedStrategy<Origin> {
     prop_oneof![9 => tuple_origins(), 1 => null_origin()].boxed()
 }
 
-fn with_port(scheme: &str, host: &str, port: u16) -> String {
-    let default = match scheme {
-        "http" => 80,
-        "https" => 443,
-        _ => 0,
-    };
-    if port == default {
-        format!("{scheme}://{host}")
-    } else {
-        format!("{scheme}://{host}:{port}")
-    }
-}
-
-/// The origins that look like `of` but are not it, most telling first: for
-/// `https://app.example.com`, the prefix trick `https://app.example.com.evil.test`, the suffix
-/// tricks `https://evilapp.example.com` and `https://evil-app.example.com`, a substring
-/// `https://xapp.example.com.evil.test`, unescaped dots `https://appxexample.com` and
-/// `https://app.examplexcom`, a subdomain `https://evil.app.example.com`, the parent
-/// `https://example.com` and a sibling `https://evil.example.com`, the trailing dot
-/// `https://app.example.com.`, the other scheme, other ports, and `null`.
+/// The origins that look like `of` but are not it, most telling first
+/// ([`policy::look_alikes`](crate::policy::look_alikes)): for `https://app.example.com`, the
+/// prefix trick `https://app.example.com.evil.test`, the suffix tricks
+/// `https://evilapp.example.com` and `https://evil-app.example.com`, a substring
+/// `https://xapp.example.com.evil.test`, odd characters after the host, unescaped dots
+/// `https://appxexample.com` and `https://app.examplexcom`, a subdomain
+/// `https://evil.app.example.com`, the parent `https://example.com` and a sibling
+/// `https://evil.example.com`, the trailing dot `https://app.example.com.`, a punycode
+/// homograph, the other scheme, other ports, and `null`.
 ///
 /// ```
 /// use fetch_cors::Origin;
@@ -150,84 +141,7 @@ fn with_port(scheme: &str, host: &str, port: u16) -> String {
 /// assert!(!names.contains(&"https://app.example.com".to_string()));
 /// ```
 pub fn look_alike_list(of: &Origin) -> Vec<Origin> {
-    let mut texts: Vec<String> = Vec::new();
-    match of.as_tuple() {
-        None => {
-            texts.extend(
-                [
-                    "https://null",
-                    "http://null.evil.test",
-                    "https://evil.example",
-                ]
-                .map(String::from),
-            );
-        }
-        Some(t) => {
-            let s = t.scheme();
-            let p = t.port();
-            let other_scheme = if s == "https" { "http" } else { "https" };
-            // The other scheme on its own default port when `of` uses its scheme's default.
-            let other_port = match (s, p) {
-                ("https", 443) => 80,
-                ("http", 80) => 443,
-                _ => p,
-            };
-            match t.host() {
-                Host::Domain(h) => {
-                    let h = h.as_str();
-                    texts.push(with_port(s, &format!("{h}.evil.test"), p));
-                    texts.push(with_port(s, &format!("evil{h}"), p));
-                    texts.push(with_port(s, &format!("evil-{h}"), p));
-                    texts.push(with_port(s, &format!("x{h}.evil.test"), p));
-                    for (i, _) in h.match_indices('.') {
-                        for glue in ["x", "-"] {
-                            let mut fake = String::with_capacity(h.len());
-                            fake.push_str(&h[..i]);
-                            fake.push_str(glue);
-                            fake.push_str(&h[i + 1..]);
-                            texts.push(with_port(s, &fake, p));
-                        }
-                    }
-                    texts.push(with_port(s, &format!("evil.{h}"), p));
-                    if let Some((_, parent)) = h.split_once('.') {
-                        if parent.contains('.') {
-                            texts.push(with_port(s, parent, p));
-                            texts.push(with_port(s, &format!("evil.{parent}"), p));
-                        }
-                    }
-                    texts.push(with_port(s, &format!("{h}."), p));
-                    texts.push(with_port(other_scheme, h, other_port));
-                    texts.push(with_port(s, h, p.wrapping_add(1).max(1)));
-                    texts.push(with_port(s, h, 8443));
-                }
-                Host::Ipv4(ip) => {
-                    let next = Ipv4Addr::from(u32::from(*ip).wrapping_add(1));
-                    texts.push(with_port(s, &next.to_string(), p));
-                    texts.push(with_port(s, &format!("{ip}.evil.test"), p));
-                    texts.push(with_port(other_scheme, &ip.to_string(), other_port));
-                    texts.push(with_port(s, &ip.to_string(), p.wrapping_add(1).max(1)));
-                }
-                Host::Ipv6(ip) => {
-                    let next = Ipv6Addr::from(u128::from(*ip).wrapping_add(1));
-                    texts.push(with_port(s, &format!("[{next}]"), p));
-                    texts.push(with_port(other_scheme, &format!("[{ip}]"), other_port));
-                    texts.push(with_port(s, &format!("[{ip}]"), p.wrapping_add(1).max(1)));
-                }
-            }
-            texts.push("null".into());
-        }
-    }
-    let mut out: Vec<Origin> = Vec::new();
-    for text in texts {
-        let Ok(o) = Origin::parse(&text) else {
-            continue;
-        };
-        if o.serialize() == of.serialize() || out.iter().any(|x| x.serialize() == o.serialize()) {
-            continue;
-        }
-        out.push(o);
-    }
-    out
+    crate::policy::look_alikes(of)
 }
 
 /// The look-alikes of `of` ([`look_alike_list`]); shrinks towards the most telling one.
@@ -236,10 +150,12 @@ pub fn look_alikes(of: &Origin) -> BoxedStrategy<Origin> {
 }
 
 /// Origins an attacker would try against a server that allows `allowed`: the allowed origins
-/// themselves, their look-alikes, and arbitrary origins ([`origins`]). With no allowed
-/// origins, arbitrary origins only.
+/// themselves, their look-alikes and combinations of two of them
+/// ([`policy::combinations`](crate::policy::combinations)), and arbitrary origins
+/// ([`origins`]). With no allowed origins, arbitrary origins only.
 pub fn origins_near(allowed: &[Origin]) -> BoxedStrategy<Origin> {
-    let alikes: Vec<Origin> = allowed.iter().flat_map(look_alike_list).collect();
+    let mut alikes: Vec<Origin> = allowed.iter().flat_map(look_alike_list).collect();
+    alikes.extend(crate::policy::combinations(allowed));
     if allowed.is_empty() || alikes.is_empty() {
         return origins();
     }
@@ -465,19 +381,148 @@ pub fn policies(origins: &[Origin]) -> BoxedStrategy<CorsPolicy> {
                     request_headers,
                     exposed_headers,
                     max_age,
-                    vary_origin: true,
+                    ..CorsPolicy::new()
                 }
             },
         )
         .boxed()
 }
 
-/// Searches for a violation: runs `cases` random (origin, request, profile) cases drawn from
-/// [`origins_near`]`(allowed)`, [`page_requests`]`(urls)` and `profiles` against a fresh server
-/// from `make_server`, judging `properties` (all of [`Property::ALL`] when empty), and returns
-/// the shrunk counterexample's [`Violation`](crate::policy::Violation) text, or `None` when every case held.
+/// How [`search`] runs: the adversarial sweep ([`policy::audit`](crate::policy::audit)) always
+/// runs in full first; then `cases` random cases.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchConfig {
+    /// Random cases after the sweep (proptest's default, 256 unless `PROPTEST_CASES` says
+    /// otherwise).
+    pub cases: u32,
+    /// The random seed; `None` takes proptest's (`PROPTEST_RNG_SEED`, or a random one).
+    pub seed: Option<u64>,
+    /// The most steps spent shrinking one counterexample.
+    pub max_shrink_steps: u32,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            cases: proptest::test_runner::Config::default().cases,
+            seed: None,
+            max_shrink_steps: 1024,
+        }
+    }
+}
+
+/// Searches for every violation: first the deterministic sweep of
+/// [`policy::audit`](crate::policy::audit) (adversarial origins of the policy and of `allowed`,
+/// requests the policy's intent makes), then `config.cases` random (origin, request,
+/// profile) cases from [`origins_near`], [`page_requests`]`(urls)` and `profiles` (the
+/// standard's when empty), each against a fresh server from `make_server`.
 ///
-/// The random number generator is seeded deterministically, so the same inputs find the same
+/// Returns one [`Violation`] per property and [`BugClass`](crate::policy::BugClass), most
+/// severe first, each with its counterexample and fix. A violation found at random is
+/// shrunk only towards cases that still break the same property with the same class at the
+/// same severity or worse, so shrinking neither drifts to another property nor drops
+/// `credentials: "include"` from a credentialed leak. Everything the sweep finds is found on
+/// every run, whatever the seed.
+///
+/// ```
+/// use fetch_cors::policy::{BugClass, CorsPolicy, OriginRule};
+/// use fetch_cors::strategies::{search, SearchConfig};
+/// use fetch_cors::{Origin, Profile};
+///
+/// let app = Origin::parse("https://app.example.com").unwrap();
+/// let intent = CorsPolicy::new().allow_origin(OriginRule::from(app.clone())).allow_credentials(true);
+/// // The server trusts `null` with credentials.
+/// let sloppy = CorsPolicy::new().allow_origin(app.clone()).allow_origin(OriginRule::Null).allow_credentials(true);
+/// let found = search(|| sloppy.clone(), &intent, &[], &["https://api.example.com/"],
+///     &[Profile::CHROMIUM], &SearchConfig::default());
+/// assert_eq!(found[0].class, BugClass::NullOrigin);
+/// assert!(found[0].credentialed, "{}", found[0]);
+/// ```
+pub fn search<S: Server>(
+    make_server: impl Fn() -> S,
+    policy: &CorsPolicy,
+    allowed: &[Origin],
+    urls: &[&str],
+    profiles: &[Profile],
+    config: &SearchConfig,
+) -> Vec<Violation> {
+    use proptest::test_runner::{Config, RngSeed, TestRunner};
+
+    let profiles: Vec<Profile> = if profiles.is_empty() {
+        vec![Profile::SPEC]
+    } else {
+        profiles.to_vec()
+    };
+    let mut findings = Findings::new();
+    audit_into(
+        &mut findings,
+        &make_server,
+        policy,
+        allowed,
+        urls,
+        &profiles,
+    );
+
+    let mut near: Vec<Origin> = allowed.to_vec();
+    near.extend(policy.origins.iter().filter_map(|r| match r {
+        OriginRule::Exact(o) => Some(o.clone()),
+        _ => None,
+    }));
+    let defaults = Config::default();
+    let mut runner = TestRunner::new(Config {
+        cases: config.cases,
+        failure_persistence: None,
+        rng_seed: config.seed.map_or(defaults.rng_seed, RngSeed::Fixed),
+        ..defaults
+    });
+    let strategy = (origins_near(&near), page_requests(urls), 0..profiles.len());
+    let eval = |(origin, request, p): &(Origin, PageRequest, usize)| {
+        violations(&mut make_server(), policy, origin, request, &profiles[*p])
+    };
+    for _ in 0..config.cases {
+        let Ok(mut tree) = strategy.new_tree(&mut runner) else {
+            break;
+        };
+        let found = eval(&tree.current());
+        let Some(target) = found.iter().find(|v| findings.is_new(v)).cloned() else {
+            continue;
+        };
+        for v in found {
+            findings.add(v);
+        }
+        let (property, class, severity) = (target.property, target.class, target.severity);
+        let mut best = target;
+        let mut steps = 0;
+        if tree.simplify() {
+            while steps < config.max_shrink_steps {
+                steps += 1;
+                let same = eval(&tree.current())
+                    .into_iter()
+                    .find(|v| v.property == property && v.class == class && v.severity >= severity);
+                let more = match same {
+                    Some(v) => {
+                        best = v;
+                        tree.simplify()
+                    }
+                    None => tree.complicate(),
+                };
+                if !more {
+                    break;
+                }
+            }
+        }
+        findings.replace(best);
+    }
+    findings.into_vec()
+}
+
+/// Searches for a violation of `properties` (all of [`Property::ALL`] when empty) with
+/// [`search`]: the adversarial sweep, then `cases` random cases drawn from
+/// [`origins_near`]`(allowed)`, [`page_requests`]`(urls)` and `profiles`, against a fresh
+/// server from `make_server`. Returns the most severe violation's text (its title,
+/// counterexample and fix), or `None` when every case held.
+///
+/// The random part is seeded deterministically, so the same inputs find the same
 /// counterexample on every run: a test can assert that a known weakness is still there.
 ///
 /// ```
@@ -503,58 +548,15 @@ pub fn counterexample<S: Server>(
     properties: &[Property],
     cases: u32,
 ) -> Option<String> {
-    use proptest::test_runner::{
-        Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
-    };
-
-    let properties: Vec<Property> = if properties.is_empty() {
-        Property::ALL.to_vec()
-    } else {
-        properties.to_vec()
-    };
-    let profiles: Vec<Profile> = if profiles.is_empty() {
-        vec![Profile::SPEC]
-    } else {
-        profiles.to_vec()
-    };
-    let config = Config {
+    let config = SearchConfig {
         cases,
-        failure_persistence: None,
-        ..Config::default()
+        seed: Some(0),
+        ..SearchConfig::default()
     };
-    let mut runner =
-        TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
-    let strategy = (
-        origins_near(allowed),
-        page_requests(urls),
-        0..profiles.len(),
-    );
-    let result = runner.run(&strategy, |(origin, request, p)| {
-        let profile = &profiles[p];
-        let mut server = make_server();
-        let mut cache = PreflightCache::new(profile);
-        let Ok(sim) = simulate_page(
-            &request,
-            &origin,
-            profile,
-            &mut cache,
-            Timestamp::ZERO,
-            &mut server,
-        ) else {
-            return Ok(());
-        };
-        for property in &properties {
-            judge(*property, policy, &origin, &request, &sim).map_err(|v| {
-                TestCaseError::fail(format!("{v}\n  profile:     {}", profile.engine.name()))
-            })?;
-        }
-        Ok(())
-    });
-    match result {
-        Ok(()) => None,
-        Err(TestError::Fail(reason, _)) => Some(reason.message().to_owned()),
-        Err(TestError::Abort(reason)) => Some(format!("search aborted: {}", reason.message())),
-    }
+    search(make_server, policy, allowed, urls, profiles, &config)
+        .into_iter()
+        .find(|v| properties.is_empty() || properties.contains(&v.property))
+        .map(|v| v.to_string())
 }
 
 #[cfg(test)]

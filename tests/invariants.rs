@@ -12,16 +12,15 @@
 
 use std::collections::BTreeSet;
 
+use fetch_cors::RedirectTaint;
 use fetch_cors::header::CORS_SAFELISTED_RESPONSE_HEADER_NAMES;
 use fetch_cors::header::safelist::cors_unsafe_request_header_names;
-use fetch_cors::origin::RedirectTaint;
 use fetch_cors::profile::MethodMatch;
 use fetch_cors::strategies::{look_alike_list, origins, tuple_origins};
 use fetch_cors::{
     Action, Classification, CorsFetch, CredentialsMode, MaxAge, Mode, Origin, OutgoingKind,
     PreflightCache, Profile, RedirectMode, Request, ResponseHead, ResponseType, Stage, Timestamp,
     check_preflight_response, check_response, classify_request, cors_check,
-    parse_preflight_response,
 };
 use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
@@ -692,6 +691,7 @@ proptest! {
                 }
                 Action::Wait => prop_assert!(false, "waiting with nothing outstanding"),
                 Action::Done(_) => break,
+                _ => unreachable!("an action this driver does not know"),
             }
         }
     }
@@ -819,7 +819,7 @@ fn run_cache_ops(
                 let headers = header_map(&r.headers);
                 let req = view(r, &headers);
                 let response = p.build(&r.page);
-                if let Ok(grant) = parse_preflight_response(&req, &response, profile) {
+                if let Ok(grant) = check_preflight_response(&req, &response, profile) {
                     cache.store(&req, partition, &grant, now);
                     if let MaxAge::Seconds(s) = grant.max_age() {
                         let mut methods =
@@ -940,7 +940,7 @@ proptest! {
             let headers = header_map(&r.headers);
             let req = view(&r, &headers);
             let response = p.build(&r.page);
-            if let Ok(grant) = parse_preflight_response(&req, &response, &profile) {
+            if let Ok(grant) = check_preflight_response(&req, &response, &profile) {
                 prop_assert!(!grant.credentials());
                 cache.store(&req, "p", &grant, now);
             }
@@ -1015,7 +1015,7 @@ fn cache_stays_bounded_under_url_and_max_age_churn() {
                 .header(ACCESS_CONTROL_MAX_AGE, max_ages[(i % 8) as usize])
                 .body(())
                 .expect("response");
-            if let Ok(grant) = parse_preflight_response(&req, &response, &profile) {
+            if let Ok(grant) = check_preflight_response(&req, &response, &profile) {
                 cache.store(&req, "p", &grant, Timestamp::from_secs(now));
             }
             if i % 500 == 0 {
@@ -1070,9 +1070,9 @@ fn an_expired_wildcard_is_not_refreshed_by_a_later_grant() {
         let delete = grant_response("DELETE", "86400");
         let put = request(Method::PUT);
         let del = request(Method::DELETE);
-        let grant = parse_preflight_response(&put, &star, &profile).expect("grant");
+        let grant = check_preflight_response(&put, &star, &profile).expect("grant");
         cache.store(&put, "p", &grant, Timestamp::from_secs(0));
-        let grant = parse_preflight_response(&del, &delete, &profile).expect("grant");
+        let grant = check_preflight_response(&del, &delete, &profile).expect("grant");
         cache.store(&del, "p", &grant, Timestamp::from_secs(20));
         let Classification::CorsWithPreflight(need) = classify_request(&put, &profile) else {
             panic!("a PUT is preflighted");

@@ -9,10 +9,11 @@
 use actix_cors::Cors;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{App, HttpResponse, web};
-use fetch_cors::policy::{CorsPolicy, OriginRule, Property};
-use fetch_cors::simulate::Server;
-use fetch_cors::strategies::counterexample;
-use fetch_cors::{Origin, Profile};
+use fetch_cors::lint::lint_exchanges;
+use fetch_cors::policy::{self, CorsPolicy, OriginRule, Property};
+use fetch_cors::simulate::{Server, simulate_page};
+use fetch_cors::strategies::{SearchConfig, counterexample, search};
+use fetch_cors::{Origin, PreflightCache, Profile, Timestamp};
 use http::{HeaderName, Method, Request, Response};
 
 const CASES: u32 = 256;
@@ -175,6 +176,43 @@ fn exact_origin_refuses_preflights_for_unlisted_safelisted_methods() {
 }
 
 #[test]
+fn exact_origin_with_credentials_gets_no_finding_at_all() {
+    // From the properties, at default settings (adversarial sweep and random search)...
+    let intent = app_with_credentials();
+    let found = search(
+        || actix(exact),
+        &intent,
+        &[],
+        URLS,
+        &BROWSERS,
+        &SearchConfig::default(),
+    );
+    assert!(found.is_empty(), "{found:#?}");
+    // ...and from the exchange lint over everything the sweep sends (refused preflights are
+    // answered 400 with no CORS headers: not a finding).
+    let mut server = actix(exact);
+    let mut exchanges = Vec::new();
+    for origin in policy::adversarial_origins(&intent, &[]) {
+        for request in policy::probe_requests(&intent, URLS) {
+            let mut cache = PreflightCache::new(&Profile::CHROMIUM);
+            if let Ok(sim) = simulate_page(
+                &request,
+                &origin,
+                &Profile::CHROMIUM,
+                &mut cache,
+                Timestamp::ZERO,
+                &mut server,
+            ) {
+                exchanges.extend(fetch_cors::lint::exchanges_of(&sim));
+            }
+        }
+    }
+    assert!(exchanges.len() > 100);
+    let lint = lint_exchanges(&exchanges);
+    assert!(lint.is_empty(), "{lint:#?}");
+}
+
+#[test]
 fn exact_origin_with_credentials_holds() {
     let intent = app_with_credentials();
     for profile in Profile::ALL {
@@ -223,6 +261,7 @@ fn dot_suffix_fn_lets_plain_http_subdomains_read_with_cookies() {
         "actix allowed_origin_fn(ends_with(\".example.com\")) + credentials",
     );
     assert!(text.contains("page origin: http://"), "{text}");
+    assert!(text.contains("another scheme"), "{text}");
 }
 
 fn wildcard() -> Cors {

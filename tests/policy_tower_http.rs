@@ -15,7 +15,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use fetch_cors::lint::{FindingKind, Severity, lint_exchanges};
-use fetch_cors::policy::{CorsPolicy, OriginRule, Property};
+use fetch_cors::policy::{self, CorsPolicy, OriginRule, Property};
 use fetch_cors::simulate::{PageRequest, Server, simulate_page};
 use fetch_cors::strategies::counterexample;
 use fetch_cors::{CredentialsMode, Origin, PreflightCache, Profile, Timestamp};
@@ -186,7 +186,9 @@ fn very_permissive_is_flagged_by_the_exchange_lint() {
         .unwrap()
         .with_credentials(CredentialsMode::Include);
     let mut exchanges = Vec::new();
-    for origin in [app(), o("https://attacker.test")] {
+    // The trusted origins and the adversarial ones a test would try.
+    let intent = app_and_admin_with_credentials();
+    for origin in policy::adversarial_origins(&intent, &[]) {
         let mut cache = PreflightCache::new(&Profile::CHROMIUM);
         let sim = simulate_page(
             &me,
@@ -201,8 +203,19 @@ fn very_permissive_is_flagged_by_the_exchange_lint() {
         exchanges.extend(fetch_cors::lint::exchanges_of(&sim));
     }
     let findings = lint_exchanges(&exchanges);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0].kind, FindingKind::ReflectsUnrelatedOrigins);
-    assert_eq!(findings[0].severity, Severity::High);
+    assert_eq!(findings[0].severity, Severity::Critical);
+    // Two unrelated origins alone are what a correct allow-list reflects too: no finding.
+    let two: Vec<_> = exchanges
+        .into_iter()
+        .filter(|(req, _)| {
+            req.headers()
+                .get("origin")
+                .is_some_and(|o| o == "https://app.example.com" || o == "https://attacker.test")
+        })
+        .collect();
+    assert!(lint_exchanges(&two).is_empty());
 }
 
 #[test]

@@ -5,11 +5,11 @@
 
 use std::sync::LazyLock;
 
-use fetch_cors::machine::{Input, StateKind, TRANSITIONS};
 use fetch_cors::{
     Action, ApiMisuse, CorsError, CorsFetch, CredentialsMode, Mode, Origin, OutgoingKind,
     PreflightCache, Profile, RedirectMode, Request, ResponseType, Timestamp,
 };
+use fetch_cors::{Input, StateKind, TRANSITIONS};
 use http::{HeaderValue, Method};
 
 static PAGE: LazyLock<Origin> = LazyLock::new(|| Origin::parse("https://app.example").unwrap());
@@ -111,6 +111,7 @@ fn run(
             }
             Action::Wait => panic!("nothing outstanding, yet Wait"),
             Action::Done(outcome) => break outcome,
+            _ => unreachable!("an action this driver does not know"),
         }
     };
     // Done is sticky.
@@ -1754,7 +1755,7 @@ fn transitions_stay_within_the_table() {
 #[test]
 fn state_diagram_is_generated_from_the_table() {
     let mut out = String::from(
-        "# State diagram of `CorsFetch`\n\nGenerated from `fetch_cors::machine::TRANSITIONS` by the test \
+        "# State diagram of `CorsFetch`\n\nGenerated from `fetch_cors::TRANSITIONS` by the test \
          `state_diagram_is_generated_from_the_table` in `tests/transcripts.rs`; run it with \
          `UPDATE_STATE_DIAGRAM=1` to rewrite this file. Do not edit by hand.\n\n```mermaid\nstateDiagram-v2\n    [*] --> MainFetch\n",
     );

@@ -1157,6 +1157,7 @@ fn run_fetch(
                 obs.final_reply = last_reply;
                 return Ok(obs);
             }
+            _ => unreachable!("an action this driver does not know"),
         }
     }
     fail("CorsFetch did not finish within 64 steps")

@@ -48,9 +48,9 @@ mod core {
     };
     pub(crate) use fetch_cors::header::safelist::is_forbidden_request_header;
     pub(crate) use fetch_cors::{
-        Action, Blame, Classification, CorsError, CorsFetch, CredentialsMode, Engine,
-        FetchResponse, Mode, Origin, OutgoingKind, PreflightCache, Profile, Request, ResponseHead,
-        ResponseType, Stage, Timestamp, classify_request,
+        Action, Classification, CorsError, CorsFetch, CredentialsMode, Engine, FetchResponse, Mode,
+        Origin, OutgoingKind, PreflightCache, Profile, Request, ResponseHead, ResponseType, Stage,
+        Timestamp, classify_request,
     };
 }
 
@@ -241,5 +241,6 @@ pub(crate) fn kind_name(kind: OutgoingKind) -> &'static str {
     match kind {
         OutgoingKind::Preflight => "preflight",
         OutgoingKind::Request => "request",
+        _ => "exchange",
     }
 }

@@ -6,7 +6,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use url::Url;
 
 use crate::core::{
-    Action, Blame, Classification, ConsoleContext, CorsError, CorsFetch, CredentialsMode, Engine,
+    Action, Classification, ConsoleContext, CorsError, CorsFetch, CredentialsMode, Engine,
     FetchResponse, OutgoingKind, PreflightCache, Profile, Request, ResponseHead, ResponseType,
     Stage, Timestamp, chromium_cors_error, classify_request, console_message,
 };
@@ -206,6 +206,11 @@ fn decision_of(class: &Classification, wire: &[WireStep]) -> (Decision, String) 
             Decision::NotSent,
             "the request fails before anything is sent".to_owned(),
         ),
+        // A path added to the library after this tool was written.
+        _ => (
+            Decision::NotSent,
+            format!("a path this version of cors-explain does not know: {class:?}"),
+        ),
     }
 }
 
@@ -353,7 +358,7 @@ fn run(
                                 "this engine sends a preflight, and no --preflight-response answers it; save what `{}` prints and pass it with --preflight-response",
                                 curl_preflight(&out.request)
                             ),
-                            (OutgoingKind::Request, Input::Raw) => format!(
+                            (_, Input::Raw) => format!(
                                 "this engine sends {} {} next, and --response has no block for it (`curl -i -L` prints every redirect hop)",
                                 method, step.url
                             ),
@@ -366,7 +371,7 @@ fn run(
                                 },
                                 curl_preflight(&out.request)
                             ),
-                            (OutgoingKind::Request, Input::Har) => format!(
+                            (_, Input::Har) => format!(
                                 "this engine sends {} {} next, which the recording does not have",
                                 method, step.url
                             ),
@@ -397,6 +402,11 @@ fn run(
                 {
                     break Ended::Incomplete("the replay went out of order".to_owned());
                 }
+            }
+            other => {
+                break Ended::Incomplete(format!(
+                    "the engine asked for an action this version of cors-explain does not know: {other:?}"
+                ));
             }
         }
     };
@@ -802,6 +812,7 @@ fn fetch_report(
                 Stage::Preflight => "preflight",
                 Stage::Redirect => "redirect",
                 Stage::Response => "response",
+                _ => "other",
             });
             (
                 Outcome {
@@ -817,10 +828,7 @@ fn fetch_report(
                     error: variant_name(e),
                     rule: e.to_string(),
                     spec: e.spec_anchor(),
-                    blame: match e.blame() {
-                        Blame::Server => "server",
-                        Blame::Request => "request",
-                    },
+                    blame: e.blame().as_str(),
                     stage,
                     console_engine: profile.engine.name(),
                     console: console_for(e, profile.engine, fetch, run),

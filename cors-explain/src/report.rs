@@ -135,7 +135,7 @@ pub struct Failure {
     pub rule: String,
     /// The Fetch Standard anchor of the failed step.
     pub spec: &'static str,
-    /// `server` or `request`: who has to change something.
+    /// `server`, `request` or `network`: who has to change something.
     pub blame: &'static str,
     /// `preflight`, `redirect` or `response`, for CORS-check failures.
     pub stage: Option<&'static str>,

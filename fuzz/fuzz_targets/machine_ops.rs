@@ -454,6 +454,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
                     }
                     break;
                 }
+                _ => unreachable!("an action this driver does not know"),
             }
             // 5.
             assert!(cache.len() <= cache.capacity());

@@ -261,6 +261,13 @@ pub fn parse_mime_type(input: &[u8]) -> Option<MimeType> {
 ///
 /// Gives the same answer as parsing with [`parse_mime_type`] and comparing the essence.
 pub(crate) fn essence_eq(input: &[u8], essences: &[&str]) -> bool {
+    // The essence is what precedes the first `;`, without HTTP whitespace around it, so a
+    // span of another length than every candidate cannot match: skip the parse.
+    let head = input.split(|&b| b == b';').next().unwrap_or_default();
+    let span = trim_http_whitespace(head).len();
+    if !essences.iter().any(|e| e.len() == span) {
+        return false;
+    }
     let Some((type_, subtype, _)) = split_essence(input) else {
         return false;
     };

@@ -35,7 +35,7 @@ const SAFELISTED_CONTENT_TYPES: [&str; 3] = [
 ];
 
 /// The rules of the standard, for the algorithms whose spec has no profile-dependent part.
-const SPEC_RULES: SafelistRules = crate::Profile::SPEC.safelist;
+const SPEC_RULES: SafelistRules = crate::profile::Profile::SPEC.safelist;
 
 /// Whether (`name`, `value`) is a CORS-safelisted request-header under `rules`.
 ///
@@ -159,8 +159,26 @@ pub fn cors_unsafe_request_header_names<'h>(
     // Step 4. A name is unsafe as soon as one of its entries is; an engine that does not
     // de-duplicate lists the name once per unsafe entry.
     if rules.combine_repeated {
-        for name in headers.keys() {
-            match combined_value_is_safelisted(headers, name, rules) {
+        // `HeaderMap` yields a name's entries together under one stored key, so a name whose
+        // next entry has another key has a single value and needs no second lookup.
+        let mut entries = headers.iter().peekable();
+        while let Some((name, value)) = entries.next() {
+            let repeated = entries
+                .peek()
+                .is_some_and(|(next, _)| std::ptr::eq(*next, name));
+            let safelisted = if repeated {
+                while entries
+                    .peek()
+                    .is_some_and(|(next, _)| std::ptr::eq(*next, name))
+                {
+                    entries.next();
+                }
+                combined_value_is_safelisted(headers, name, rules)
+            } else {
+                let value = value.as_bytes();
+                is_cors_safelisted_request_header(name, value, rules).then_some(value.len())
+            };
+            match safelisted {
                 Some(len) => safelist_value_size = safelist_value_size.saturating_add(len),
                 None => unsafe_names.push(name),
             }

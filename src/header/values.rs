@@ -549,6 +549,43 @@ pub enum MaxAge {
     DoNotCache,
 }
 
+/// The elements of a header list, for case-insensitive membership tests. A short list is
+/// scanned in place; a long one (a server that mirrors every requested name) is lowercased and
+/// sorted once, so testing N names against N listed ones costs O(N log N), not O(N²).
+#[derive(Clone, Debug)]
+pub(crate) enum NameSet<'r> {
+    Scan(Option<ListValues<'r>>),
+    Sorted(Vec<Vec<u8>>),
+}
+
+impl<'r> NameSet<'r> {
+    /// Lists up to this long are scanned without allocating.
+    const SCAN_LIMIT: usize = 16;
+
+    pub(crate) fn new(list: Option<ListValues<'r>>) -> Self {
+        match list {
+            Some(l) if l.clone().nth(Self::SCAN_LIMIT).is_some() => {
+                let mut names: Vec<Vec<u8>> = l.clone().map(<[u8]>::to_ascii_lowercase).collect();
+                names.sort_unstable();
+                names.dedup();
+                NameSet::Sorted(names)
+            }
+            other => NameSet::Scan(other),
+        }
+    }
+
+    /// Whether `name` is listed, compared ASCII case-insensitively. `name` must be lowercase
+    /// (as `http::HeaderName`s are).
+    pub(crate) fn contains(&self, name: &[u8]) -> bool {
+        match self {
+            NameSet::Scan(l) => l
+                .as_ref()
+                .is_some_and(|l| l.contains_ignore_ascii_case(name)),
+            NameSet::Sorted(names) => names.binary_search_by(|n| n.as_slice().cmp(name)).is_ok(),
+        }
+    }
+}
+
 /// Reads `Access-Control-Max-Age` from a preflight response the way `rules` says, then applies
 /// the default and the cap.
 ///

@@ -3,7 +3,7 @@
 use crate::request::RequestCacheMode;
 
 #[allow(unused_imports)] // for rustdoc links
-use super::Profile;
+use super::engines::Profile;
 
 /// Redirect handling that differs between engines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

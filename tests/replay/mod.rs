@@ -596,7 +596,13 @@ fn predict_step(
         }
         Err(Construct::Unsupported(why)) => return unsupported(why),
     };
-    let request = match Request::new(
+    // XHR's open() takes a username and password in the URL; fetch() rejects them.
+    let new = if built.xhr {
+        Request::xhr
+    } else {
+        Request::new
+    };
+    let request = match new(
         &built.method,
         Cow::Borrowed(&built.url),
         &built.headers,
@@ -661,6 +667,7 @@ fn predict_step(
             }
             Action::Wait => return unsupported("machine waits with nothing outstanding".into()),
             Action::Done(outcome) => break outcome,
+            _ => unreachable!("an action this driver does not know"),
         }
     };
     match outcome {

@@ -1,8 +1,9 @@
-//! Main fetch's choice of path for a request, and whether it needs a CORS preflight.
+//! Main fetch: the choice of path for each URL of a fetch, and whether it needs a preflight.
 //!
-//! <https://fetch.spec.whatwg.org/#concept-main-fetch>, step 12. The preflight cache is
-//! consulted later (HTTP fetch step 4.1); this module says only whether the request is on the
-//! preflight path and why.
+//! <https://fetch.spec.whatwg.org/#concept-main-fetch>, step 12, decided once per hop by
+//! [`classify_request`]. The preflight cache is consulted later (HTTP fetch step 4.1, in
+//! [`http_fetch`](crate::http_fetch)); together they make the [`Hop`] record that every later
+//! step of that hop takes as input instead of deciding again.
 //!
 //! ```
 //! use fetch_cors::{classify_request, Classification, Origin, Profile, Request};
@@ -30,9 +31,36 @@ use crate::method::is_cors_safelisted_method;
 use crate::profile::Profile;
 use crate::request::{Mode, RedirectMode, Request, ResponseTainting};
 
+/// What was decided for one URL of a fetch: main fetch's path (step 12) and what HTTP fetch
+/// did about the preflight (step 4.1). [`CorsFetch::hops`](crate::CorsFetch::hops) lists one
+/// per URL, so tools can show what happened without deciding it again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Hop {
+    /// The index of the URL in the fetch's URL list (0 before any redirect).
+    pub index: usize,
+    /// The response tainting main fetch set for this hop.
+    pub tainting: ResponseTainting,
+    /// Whether the hop needed a preflight and how it was satisfied.
+    pub preflight: PreflightUse,
+}
+
+/// How a hop's preflight need was met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PreflightUse {
+    /// The request was not on the preflight path.
+    NotNeeded,
+    /// On the preflight path, and the preflight cache covered it: no preflight was sent.
+    ServedFromCache,
+    /// On the preflight path, and a preflight was sent.
+    Sent,
+}
+
 /// What main fetch does with a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use]
+#[non_exhaustive]
 pub enum Classification<'a> {
     /// No CORS: a same-origin request, a `data:` URL, a navigation or a WebSocket handshake.
     /// The response is a basic filtered response.
@@ -51,6 +79,7 @@ pub enum Classification<'a> {
 
 /// Why a request takes the basic (no CORS) path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BasicReason {
     /// The current URL is same origin with the request's origin and no redirect made the
     /// request CORS.
@@ -93,14 +122,10 @@ impl Classification<'_> {
 /// restrictions), so that a request a page could not make never passes silently.
 ///
 /// Does not allocate for requests with up to eight CORS-unsafe header names.
-pub fn classify_request<'a>(request: &Request<'a>, profile: &Profile) -> Classification<'a> {
+pub fn classify_request<'r>(request: &'r Request<'_>, profile: &Profile) -> Classification<'r> {
     let headers = request.headers();
-    // A script cannot set these (the "request" Headers guard); a caller that did has a bug.
-    if let Some((name, _)) = headers
-        .iter()
-        .find(|(n, v)| is_forbidden_request_header(n, v.as_bytes()))
-    {
-        return Classification::Rejected(RequestError::ForbiddenHeader { name: name.clone() });
+    if let Some(e) = forbidden_header(request) {
+        return Classification::Rejected(e);
     }
 
     match main_fetch_path(request) {
@@ -127,20 +152,42 @@ pub fn classify_request<'a>(request: &Request<'a>, profile: &Profile) -> Classif
         Ok(Path::Cors) => {}
     }
 
+    let use_cors_preflight =
+        request.use_cors_preflight() || forced_after_redirect(request, profile);
     // Without either flag (a user-agent-internal request) there is never a preflight.
-    if !request.use_cors_preflight() && !request.unsafe_request() {
+    if !use_cors_preflight && !request.unsafe_request() {
         return Classification::Cors;
     }
     let method_not_safelisted = !is_cors_safelisted_method(request.method());
     let unsafe_headers = cors_unsafe_request_header_names(headers, &profile.safelist);
-    if request.use_cors_preflight() || method_not_safelisted || !unsafe_headers.is_empty() {
+    if use_cors_preflight || method_not_safelisted || !unsafe_headers.is_empty() {
         return Classification::CorsWithPreflight(PreflightNeed {
             method_not_safelisted,
-            use_cors_preflight: request.use_cors_preflight(),
+            use_cors_preflight,
             unsafe_headers,
         });
     }
     Classification::Cors
+}
+
+/// A header a script cannot set (the "request" `Headers` guard): a caller that set one has a
+/// bug.
+pub(crate) fn forbidden_header(request: &Request<'_>) -> Option<RequestError> {
+    request
+        .headers()
+        .iter()
+        .find(|(n, v)| is_forbidden_request_header(n, v.as_bytes()))
+        .map(|(name, _)| RequestError::ForbiddenHeader { name: name.clone() })
+}
+
+/// Whether the profile's engine treats a redirected request as flagged for a preflight
+/// because of what earlier hops of the fetch did
+/// ([`RedirectRules::preflight_again_after_redirect`](crate::profile::RedirectRules)).
+fn forced_after_redirect(request: &Request<'_>, profile: &Profile) -> bool {
+    let history = request.history();
+    request.redirect_count() > 0
+        && profile.redirect.preflight_again_after_redirect
+        && (history.preflight_sent || history.original_headers_unsafe)
 }
 
 /// The path main fetch step 12 takes, decided without looking at headers.

@@ -1,9 +1,21 @@
-//! The CORS-preflight fetch: the `OPTIONS` request a browser sends, and the validation of
-//! its response.
+//! CORS-preflight fetch: the `OPTIONS` request a browser sends, and the validation of its
+//! response.
 //!
-//! <https://fetch.spec.whatwg.org/#cors-preflight-fetch-0>. Validation yields a
-//! [`PreflightGrant`], which only this module can make and which is what a preflight cache
-//! stores, so nothing can be cached that did not pass.
+//! <https://fetch.spec.whatwg.org/#cors-preflight-fetch-0>, in two halves:
+//!
+//! - [`parse_preflight_response`] runs the CORS and status checks and parses the lists
+//!   (steps 7 to 7.4 and 7.8-7.10), giving a [`ParsedPreflight`]: what the server allowed.
+//! - [`check_preflight_grant`] asks whether that covers the request (steps 7.5-7.7) and only
+//!   then gives a [`PreflightGrant`].
+//!
+//! A [`PreflightGrant`] is what [`PreflightCache::store`](crate::PreflightCache::store)
+//! takes, so nothing the standard would not cache can be cached by accident. The one engine
+//! that caches before validating has its own named path,
+//! [`PreflightCache::store_before_validation`](crate::PreflightCache::store_before_validation).
+//!
+//! The engine rules for preflights after a redirect (which origin the preflight carries and
+//! is checked against, which header names it lists) are applied here, from the request's
+//! [`FetchHistory`](crate::FetchHistory).
 //!
 //! ```
 //! use fetch_cors::{check_preflight_response, preflight_request, Origin, Profile, Request};
@@ -35,16 +47,18 @@ use http::header::{
     ACCEPT, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, LOCATION, ORIGIN,
 };
-use http::{HeaderValue, Method};
+use http::{HeaderName, HeaderValue, Method};
 
-use crate::check::{ResponseHead, cors_check, is_ok_status, is_redirect_status};
+use crate::cors_check::{cors_check, cors_check_for};
 use crate::error::{CorsError, RequestError, Stage};
 use crate::header::safelist::{
-    UnsafeNames, cors_unsafe_request_header_names, is_cors_non_wildcard_request_header_name,
+    cors_unsafe_request_header_names, is_cors_non_wildcard_request_header_name,
 };
-use crate::header::values::{ListValues, MaxAge, extract_header_list_values, max_age};
-use crate::profile::{MethodMatch, PreflightErrorOrder, Profile};
+use crate::header::values::{ListValues, MaxAge, NameSet, extract_header_list_values, max_age};
+use crate::origin::RedirectTaint;
+use crate::profile::{MethodMatch, PreflightErrorOrder, Profile, TaintedPreflightCheck};
 use crate::request::{CredentialsMode, Request};
+use crate::response::{ResponseHead, is_ok_status, is_redirect_status};
 
 /// Builds the CORS-preflight request a browser sends before `request`.
 ///
@@ -58,13 +72,16 @@ pub fn preflight_request(
     profile: &Profile,
 ) -> Result<http::Request<()>, RequestError> {
     let names = cors_unsafe_request_header_names(request.headers(), &profile.safelist);
-    build_preflight(request, &names)
+    build_preflight_request(request, &names, profile)
 }
 
-pub(crate) fn build_preflight(
+/// [`preflight_request`] with the CORS-unsafe names main fetch already found for the hop.
+pub(crate) fn build_preflight_request(
     request: &Request<'_>,
-    names: &UnsafeNames<'_>,
+    names: &[&HeaderName],
+    profile: &Profile,
 ) -> Result<http::Request<()>, RequestError> {
+    let rules = profile.redirect;
     let url = request.url();
     let invalid = |reason: String| RequestError::InvalidUrl {
         uri: url.to_string(),
@@ -74,26 +91,46 @@ pub(crate) fn build_preflight(
         .as_str()
         .parse()
         .map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?;
-    let mut builder = http::Request::builder()
-        .method(Method::OPTIONS)
-        .uri(uri)
-        // Step 2.
-        .header(ACCEPT, HeaderValue::from_static("*/*"))
-        // Step 3: the method as normalized, byte for byte.
-        .header(ACCESS_CONTROL_REQUEST_METHOD, request.method().as_str());
-    // Steps 4-5.
+    let value = |bytes: &[u8]| HeaderValue::from_bytes(bytes).map_err(|e| invalid(e.to_string()));
+    // Built in place: the `http` builder re-validates every name and value it is given.
+    let mut preflight = http::Request::new(());
+    *preflight.method_mut() = Method::OPTIONS;
+    *preflight.uri_mut() = uri;
+    let headers = preflight.headers_mut();
+    headers.reserve(4);
+    // Step 2.
+    headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+    // Step 3: the method as normalized, byte for byte.
+    headers.insert(
+        ACCESS_CONTROL_REQUEST_METHOD,
+        value(request.method().as_str().as_bytes())?,
+    );
+    // Steps 4-5. One engine lists the page's original names, even those a redirect removed.
+    let original;
+    let names = if rules.preflight_lists_original_headers && request.redirect_count() > 0 {
+        original = cors_unsafe_request_header_names(request.original_headers(), &profile.safelist);
+        &original[..]
+    } else {
+        names
+    };
     if !names.is_empty() {
-        let mut value = Vec::with_capacity(names.iter().map(|n| n.as_str().len() + 1).sum());
+        let mut list = Vec::with_capacity(names.iter().map(|n| n.as_str().len() + 1).sum());
         for (i, name) in names.iter().enumerate() {
             if i > 0 {
-                value.push(b',');
+                list.push(b',');
             }
-            value.extend_from_slice(name.as_str().as_bytes());
+            list.extend_from_slice(name.as_str().as_bytes());
         }
-        builder = builder.header(ACCESS_CONTROL_REQUEST_HEADERS, value);
+        headers.insert(ACCESS_CONTROL_REQUEST_HEADERS, value(&list)?);
     }
-    builder = builder.header(ORIGIN, request.serialized_origin());
-    builder.body(()).map_err(|e| invalid(e.to_string()))
+    // One engine sends the page's origin on a preflight even after a tainting redirect.
+    let origin = if rules.preflight_origin_untainted {
+        request.origin_with_taint(RedirectTaint::SameOrigin)
+    } else {
+        request.serialized_origin()
+    };
+    headers.insert(ORIGIN, value(origin.as_bytes())?);
+    Ok(preflight)
 }
 
 /// The methods a preflight response allows.
@@ -107,20 +144,32 @@ enum Methods<'r> {
     Listed(ListValues<'r>),
 }
 
-/// A successful preflight: what `Access-Control-Allow-Methods`, `-Allow-Headers` and
-/// `-Max-Age` granted, for the request's credentials mode.
+/// A preflight response that passed the CORS and status checks, with its lists parsed: what
+/// the server allowed, not yet compared with the request.
 ///
-/// Only [`check_preflight_response`] makes one. It borrows the response's headers; a cache
-/// copies what it keeps.
+/// Made by [`parse_preflight_response`]. It cannot be cached as it is (the cache takes a
+/// [`PreflightGrant`]); [`check_preflight_grant`] turns it into one when it covers the request.
 #[derive(Clone, Debug)]
-pub struct PreflightGrant<'r> {
+pub struct ParsedPreflight<'r> {
     methods: Methods<'r>,
     header_names: Option<ListValues<'r>>,
     max_age: MaxAge,
     credentials: bool,
 }
 
-impl<'r> PreflightGrant<'r> {
+/// Proof that a preflight response passed every check of CORS-preflight fetch step 7 for a
+/// request: the CORS check, an ok status, well-formed `Access-Control-Allow-Methods` and
+/// `-Allow-Headers`, and the request's method and CORS-unsafe header names all allowed.
+///
+/// Only [`check_preflight_grant`] (and so [`check_preflight_response`]) makes one. It is
+/// what [`PreflightCache::store`](crate::PreflightCache::store) takes. It borrows the
+/// response's headers; the cache copies what it keeps.
+#[derive(Clone, Debug)]
+pub struct PreflightGrant<'r> {
+    parsed: ParsedPreflight<'r>,
+}
+
+impl<'r> ParsedPreflight<'r> {
     /// The allowed methods, as sent (`*` included), plus the request's method when the
     /// use-CORS-preflight flag put it there.
     pub fn methods(&self) -> impl Iterator<Item = &[u8]> + '_ {
@@ -152,6 +201,33 @@ impl<'r> PreflightGrant<'r> {
     }
 }
 
+impl<'r> PreflightGrant<'r> {
+    /// What the validated preflight response allowed.
+    pub fn parsed(&self) -> &ParsedPreflight<'r> {
+        &self.parsed
+    }
+
+    /// The allowed methods; see [`ParsedPreflight::methods`].
+    pub fn methods(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.parsed.methods()
+    }
+
+    /// The allowed header names; see [`ParsedPreflight::header_names`].
+    pub fn header_names(&self) -> impl Iterator<Item = &'r [u8]> + '_ {
+        self.parsed.header_names()
+    }
+
+    /// The max-age, after the profile's parsing and cap.
+    pub fn max_age(&self) -> MaxAge {
+        self.parsed.max_age
+    }
+
+    /// Whether the preflight was for a request with credentials mode `include`.
+    pub fn credentials(&self) -> bool {
+        self.parsed.credentials
+    }
+}
+
 /// Validates a preflight response for `request`.
 ///
 /// <https://fetch.spec.whatwg.org/#cors-preflight-fetch-0> steps 7–10: the CORS check with
@@ -166,48 +242,46 @@ pub fn check_preflight_response<'r>(
     response: impl Into<ResponseHead<'r>>,
     profile: &Profile,
 ) -> Result<PreflightGrant<'r>, CorsError> {
-    let grant = parse_preflight_response(request, response, profile)?;
-    check_preflight_grant(request, &grant, profile)?;
-    Ok(grant)
+    let parsed = parse_preflight_response(request, response, profile)?;
+    check_preflight_grant(request, parsed, profile)
 }
 
 /// The first half of [`check_preflight_response`]: the redirect, CORS and status checks
 /// (step 7's condition), the list parsing (steps 7.1–7.4) and the max-age (steps 7.8–7.10).
 ///
-/// A grant from here says what the server allowed; whether that covers `request` is
-/// [`check_preflight_grant`]'s question. An engine that caches a preflight before asking it
-/// ([`CacheRules::store_before_validation`](crate::profile::CacheRules)) stores this.
+/// After a tainting redirect the profile chooses the origin the CORS check expects
+/// ([`RedirectRules::tainted_preflight_checked_against`](crate::profile::RedirectRules)), and
+/// one engine does not check a preflight to the page's own origin at all.
 pub fn parse_preflight_response<'r>(
     request: &Request<'_>,
     response: impl Into<ResponseHead<'r>>,
     profile: &Profile,
-) -> Result<PreflightGrant<'r>, CorsError> {
-    parse(request, response.into(), profile, true)
-}
-
-/// [`parse_preflight_response`] without the CORS check, for an engine that does not check a
-/// preflight from the page's own origin.
-pub(crate) fn parse_preflight_response_unchecked<'r>(
-    request: &Request<'_>,
-    response: ResponseHead<'r>,
-    profile: &Profile,
-) -> Result<PreflightGrant<'r>, CorsError> {
-    parse(request, response, profile, false)
-}
-
-fn parse<'r>(
-    request: &Request<'_>,
-    response: ResponseHead<'r>,
-    profile: &Profile,
-    check_cors: bool,
-) -> Result<PreflightGrant<'r>, CorsError> {
+) -> Result<ParsedPreflight<'r>, CorsError> {
+    let response = response.into();
     let status = response.status;
-    let cors = |request| {
-        if check_cors {
-            cors_check(request, &response, Stage::Preflight, profile).map(|_| ())
-        } else {
-            Ok(())
+    let rules = profile.redirect;
+    // Both rules concern a preflight after a redirect; a first hop is checked as the standard says.
+    let redirected = request.redirect_count() > 0;
+    let unchecked =
+        redirected && rules.preflight_to_own_origin_unchecked && request.is_same_origin();
+    let against_page = redirected
+        && match rules.tainted_preflight_checked_against {
+            TaintedPreflightCheck::Null => false,
+            TaintedPreflightCheck::PageOrigin => true,
+            TaintedPreflightCheck::PageOriginIfStartedSameOrigin => {
+                request.history().started_same_origin
+            }
+        };
+    let cors = || {
+        if unchecked {
+            return Ok(());
         }
+        if against_page {
+            let page = request.origin_with_taint(RedirectTaint::SameOrigin);
+            let include = request.credentials_mode() == CredentialsMode::Include;
+            return cors_check_for(page, include, &response, Stage::Preflight, profile).map(|_| ());
+        }
+        cors_check(request, &response, Stage::Preflight, profile).map(|_| ())
     };
     // A preflight is fetched with redirect mode "manual" semantics: a redirect is a failure.
     if is_redirect_status(status) && response.headers.contains_key(LOCATION) {
@@ -221,7 +295,7 @@ fn parse<'r>(
     };
     match profile.preflight_error_order {
         PreflightErrorOrder::CorsCheckFirst => {
-            cors(request)?;
+            cors()?;
             if !is_ok_status(status) {
                 return Err(status_error);
             }
@@ -230,7 +304,7 @@ fn parse<'r>(
             if !is_ok_status(status) {
                 return Err(status_error);
             }
-            cors(request)?;
+            cors()?;
         }
     }
     let include = request.credentials_mode() == CredentialsMode::Include;
@@ -252,7 +326,7 @@ fn parse<'r>(
     };
 
     // Steps 7.8-7.10.
-    Ok(PreflightGrant {
+    Ok(ParsedPreflight {
         methods,
         header_names,
         max_age: max_age(response.headers, &profile.max_age),
@@ -260,20 +334,31 @@ fn parse<'r>(
     })
 }
 
-/// The second half of [`check_preflight_response`]: whether `grant` allows `request`'s method
-/// (step 7.5) and its headers (steps 7.6–7.7).
-pub fn check_preflight_grant(
+/// The second half of [`check_preflight_response`]: whether what the preflight allowed
+/// covers `request`'s method (step 7.5) and its headers (steps 7.6–7.7). Only this makes a
+/// [`PreflightGrant`].
+pub fn check_preflight_grant<'r>(
     request: &Request<'_>,
-    grant: &PreflightGrant<'_>,
+    parsed: ParsedPreflight<'r>,
     profile: &Profile,
-) -> Result<(), CorsError> {
-    let include = grant.credentials;
-    let methods = &grant.methods;
-    let header_names = &grant.header_names;
+) -> Result<PreflightGrant<'r>, CorsError> {
+    let names = cors_unsafe_request_header_names(request.headers(), &profile.safelist);
+    check_grant_for(request, parsed, &names, profile)
+}
+
+/// [`check_preflight_grant`] with the CORS-unsafe names main fetch already found for the hop.
+pub(crate) fn check_grant_for<'r>(
+    request: &Request<'_>,
+    parsed: ParsedPreflight<'r>,
+    unsafe_names: &[&HeaderName],
+    profile: &Profile,
+) -> Result<PreflightGrant<'r>, CorsError> {
+    let include = parsed.credentials;
+    let header_names = &parsed.header_names;
     // Step 7.5.
     let method = request.method();
     if !crate::method::is_cors_safelisted_method(method) {
-        let allowed = match methods {
+        let allowed = match &parsed.methods {
             Methods::None => false,
             Methods::RequestMethod(_) => true,
             Methods::Listed(l) => {
@@ -294,42 +379,33 @@ pub fn check_preflight_grant(
         }
     }
 
-    let wildcard = !include
-        && header_names
-            .as_ref()
-            .is_some_and(|l| l.contains_exact(b"*"));
-    let listed_name = |name: &[u8]| {
-        header_names
-            .as_ref()
-            .is_some_and(|l| l.contains_ignore_ascii_case(name))
+    let star = header_names
+        .as_ref()
+        .is_some_and(|l| l.contains_exact(b"*"));
+    let wildcard = !include && star;
+    let listed = NameSet::new(header_names.clone());
+    let not_allowed = |name: &HeaderName| CorsError::HeaderNotAllowed {
+        name: name.clone(),
+        wildcard_present: star,
     };
     // Step 7.6: `*` never covers a CORS non-wildcard request-header name (Authorization),
     // unless the profile's engine lets it.
     for name in request.headers().keys() {
         let bytes = name.as_str().as_bytes();
         if is_cors_non_wildcard_request_header_name(bytes)
-            && !listed_name(bytes)
+            && !listed.contains(bytes)
             && !(wildcard && profile.authorization_covered_by_wildcard)
         {
-            return Err(CorsError::HeaderNotAllowed {
-                name: name.clone(),
-                wildcard_present: header_names
-                    .as_ref()
-                    .is_some_and(|l| l.contains_exact(b"*")),
-            });
+            return Err(not_allowed(name));
         }
     }
     // Step 7.7.
-    for name in cors_unsafe_request_header_names(request.headers(), &profile.safelist) {
-        if !listed_name(name.as_str().as_bytes()) && !wildcard {
-            return Err(CorsError::HeaderNotAllowed {
-                name: name.clone(),
-                wildcard_present: header_names
-                    .as_ref()
-                    .is_some_and(|l| l.contains_exact(b"*")),
-            });
+    if !wildcard {
+        for name in unsafe_names {
+            if !listed.contains(name.as_str().as_bytes()) {
+                return Err(not_allowed(name));
+            }
         }
     }
-
-    Ok(())
+    Ok(PreflightGrant { parsed })
 }
