@@ -145,8 +145,6 @@ mod cors_check;
 mod cors_preflight_fetch;
 pub mod diagnostics;
 mod error;
-#[cfg(feature = "cli")]
-pub mod explain;
 mod filtered_response;
 pub mod header;
 pub mod http_fetch;

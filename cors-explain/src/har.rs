@@ -21,22 +21,19 @@
 //! The page's origin comes from `--origin`, else the page's URL in `pages[].title`, else the
 //! first document entry, else the most common `Origin` header, else a `Referer`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde_json::Value;
 use url::Url;
 
-use super::{
-    Capture, InputError, PageFetch, Recorded, RecordedRequest, RecordedResponse, Skipped,
-    header_value,
+use crate::core::{
+    Api, CredentialsMode, Engine, Mode, Origin, OutgoingKind, is_forbidden_request_header,
 };
-use crate::diagnostics::Api;
-use crate::header::safelist::is_forbidden_request_header;
-use crate::machine::OutgoingKind;
-use crate::origin::Origin;
-use crate::profile::Engine;
-use crate::request::{CredentialsMode, Mode};
+use crate::{
+    Capture, Input, InputError, MAX_HEADER_LINES, PageFetch, Recorded, RecordedRequest,
+    RecordedResponse, Skipped, header_value, too_many_headers,
+};
 
 /// Settings that override what [`parse`] would work out itself.
 #[derive(Clone, Debug, Default)]
@@ -249,6 +246,9 @@ fn parse_entry(index: usize, e: &Value) -> Result<Result<Entry, Skipped>, InputE
         url: url_text.to_owned(),
         reason,
     };
+    if Method::from_bytes(method.as_bytes()).is_err() {
+        return Ok(Err(skipped(format!("'{method}' is not a method name"))));
+    }
     let Ok(mut url) = Url::parse(url_text) else {
         return Ok(Err(skipped("not an absolute URL".to_owned())));
     };
@@ -260,6 +260,12 @@ fn parse_entry(index: usize, e: &Value) -> Result<Result<Entry, Skipped>, InputE
     }
     url.set_fragment(None);
     let request_headers = headers_of(request.get("headers"), index, "request.headers")?;
+    if request_headers.len() > MAX_HEADER_LINES {
+        return Ok(Err(skipped(too_many_headers(
+            "request",
+            request_headers.len(),
+        ))));
+    }
     let cookies_sent = header_value(&request_headers, "cookie").is_some()
         || request
             .get("cookies")
@@ -282,6 +288,12 @@ fn parse_entry(index: usize, e: &Value) -> Result<Result<Entry, Skipped>, InputE
     } else {
         None
     };
+    if let Some(r) = response
+        .as_ref()
+        .filter(|r| r.headers.len() > MAX_HEADER_LINES)
+    {
+        return Ok(Err(skipped(too_many_headers("response", r.headers.len()))));
+    }
     let redirect_to = response.as_ref().and_then(|r| {
         if !(300..400).contains(&r.status) {
             return None;
@@ -386,20 +398,29 @@ fn page_origins(
 ) -> Result<(HashMap<String, Origin>, Origin, String), InputError> {
     let mut map = HashMap::new();
     let mut first: Option<(Origin, String)> = None;
+    // The first document entry of each page, found in one pass.
+    let mut document_of: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(p) = e.pageref.as_deref() {
+            if e.is_navigation() && e.redirect_to.is_none() {
+                document_of.entry(p).or_insert(i);
+            }
+        }
+    }
     if let Some(pages) = log.get("pages").and_then(Value::as_array) {
         for (i, page) in pages.iter().enumerate() {
             let id = page.get("id").and_then(Value::as_str).unwrap_or("");
+            // A `blob:https://...` page (a document made from a Blob) has its creator's origin.
             let from_title = page
                 .get("title")
                 .and_then(Value::as_str)
                 .and_then(|t| Url::parse(t).ok())
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
-                .map(|u| Origin::from_url(&u));
-            let from_document = entries
-                .iter()
-                .filter(|e| e.pageref.as_deref() == Some(id))
-                .find(|e| e.is_navigation() && e.redirect_to.is_none())
-                .map(|e| Origin::from_url(&e.url));
+                .filter(|u| matches!(u.scheme(), "http" | "https" | "blob"))
+                .map(|u| Origin::from_url(&u))
+                .filter(|o| o.serialize() != "null");
+            let from_document = document_of
+                .get(id)
+                .map(|&e| Origin::from_url(&entries[e].url));
             let found = from_title
                 .map(|o| (o, format!("pages[{i}].title")))
                 .or_else(|| {
@@ -432,12 +453,16 @@ fn page_origins(
             format!("the document entry log.entries[{}]", e.index),
         ));
     }
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    let mut position: HashMap<&str, usize> = HashMap::new();
     for e in entries {
         if let Some(o) = e.header("origin").filter(|o| *o != "null") {
-            match counts.iter_mut().find(|(v, _)| v == o) {
-                Some(c) => c.1 += 1,
-                None => counts.push((o.to_owned(), 1)),
+            match position.get(o) {
+                Some(&i) => counts[i].1 += 1,
+                None => {
+                    position.insert(o, counts.len());
+                    counts.push((o, 1));
+                }
             }
         }
     }
@@ -461,7 +486,7 @@ fn page_origins(
 /// The headers the page itself set, from the recorded request headers of the first hop.
 fn author_headers(
     recorded: &[(String, String)],
-    listed: &[String],
+    listed: &HashSet<String>,
     notes: &mut Vec<String>,
 ) -> HeaderMap {
     let mut map = HeaderMap::new();
@@ -481,7 +506,7 @@ fn author_headers(
             ));
             continue;
         };
-        let is_listed = listed.iter().any(|l| l == name.as_str());
+        let is_listed = listed.contains(name.as_str());
         // fetch() adds `Accept: */*` itself when the page sets none.
         if name == http::header::ACCEPT && value == "*/*" {
             continue;
@@ -492,7 +517,11 @@ fn author_headers(
         {
             continue;
         }
-        map.append(name, value);
+        if map.try_append(name, value).is_err() {
+            // Not reached while entries hold at most MAX_HEADER_LINES lines.
+            notes.push("ignored request headers past the most a header map holds".to_owned());
+            break;
+        }
     }
     map
 }
@@ -524,6 +553,88 @@ fn by_script(head: &Entry) -> bool {
         || head.header("sec-fetch-dest") == Some("empty")
 }
 
+/// Entry positions of one group (same URL, ...), ascending, with path-compressed skips over
+/// the taken ones in each direction, so that finding the nearest untaken position costs
+/// amortized near-constant time instead of a scan.
+#[derive(Default)]
+struct Group {
+    items: Vec<usize>,
+    /// `forward[i]`: the smallest `j >= i` that may be untaken (`items.len()` for none).
+    forward: Vec<usize>,
+    /// `backward[i]`: like `forward`, over `items` reversed.
+    backward: Vec<usize>,
+}
+
+impl Group {
+    fn push(&mut self, position: usize) {
+        self.items.push(position);
+    }
+
+    fn ready(&mut self) {
+        if self.forward.len() != self.items.len() {
+            self.forward = (0..self.items.len()).collect();
+            self.backward = (0..self.items.len()).collect();
+        }
+    }
+
+    /// The first untaken index `>= from` in `next`'s space; `item(i)` maps an index there
+    /// to an entry position.
+    fn find(
+        next: &mut [usize],
+        from: usize,
+        taken: &[bool],
+        item: impl Fn(usize) -> usize,
+    ) -> Option<usize> {
+        let len = next.len();
+        let mut i = from;
+        let mut path = Vec::new();
+        let found = loop {
+            if i >= len {
+                break None;
+            }
+            if next[i] != i {
+                path.push(i);
+                i = next[i];
+                continue;
+            }
+            if taken[item(i)] {
+                path.push(i);
+                next[i] = i + 1;
+                i += 1;
+                continue;
+            }
+            break Some(i);
+        };
+        let root = found.unwrap_or(len);
+        for j in path {
+            next[j] = root;
+        }
+        found
+    }
+
+    /// The first untaken position after `after`.
+    fn first_after(&mut self, after: usize, taken: &[bool]) -> Option<usize> {
+        self.ready();
+        let from = self.items.partition_point(|&x| x <= after);
+        let items = &self.items;
+        Self::find(&mut self.forward, from, taken, |i| items[i]).map(|i| items[i])
+    }
+
+    /// The nearest untaken positions before and after `at`.
+    fn around(&mut self, at: usize, taken: &[bool]) -> (Option<usize>, Option<usize>) {
+        self.ready();
+        let len = self.items.len();
+        let split = self.items.partition_point(|&x| x < at);
+        let items = &self.items;
+        let after = Self::find(&mut self.forward, split, taken, |i| items[i]).map(|i| items[i]);
+        let before = Self::find(&mut self.backward, len - split, taken, |i| {
+            items[len - 1 - i]
+        })
+        .map(|i| items[len - 1 - i]);
+        (before, after)
+    }
+}
+
 /// Parses HAR text into a [`Capture`]. Fails with the line and column of a JSON syntax
 /// error, a clear message for a truncated file, and the path of a missing field.
 pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
@@ -531,19 +642,26 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
     if text.trim().is_empty() {
         return Err(InputError::new("the HAR file is empty"));
     }
-    let root: Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+    let mut root: Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
     let log = root
-        .get("log")
+        .get_mut("log")
         .filter(|l| l.is_object())
         .ok_or_else(|| InputError::new("not a HAR file: the top level has no \"log\" object"))?;
-    let list = log
-        .get("entries")
-        .and_then(Value::as_array)
-        .ok_or_else(|| InputError::new("not a HAR file: log.entries is missing or not an array"))?;
-    let mut entries = Vec::new();
+    // Taken out of the tree and consumed one by one, so that each entry's JSON is freed as
+    // soon as it is read (the tree is several times the size of the text).
+    let list = match log.get_mut("entries").map(Value::take) {
+        Some(Value::Array(list)) => list,
+        _ => {
+            return Err(InputError::new(
+                "not a HAR file: log.entries is missing or not an array",
+            ));
+        }
+    };
+    let log = &*log;
+    let mut entries = Vec::with_capacity(list.len());
     let mut skipped = Vec::new();
-    for (index, e) in list.iter().enumerate() {
-        match parse_entry(index, e)? {
+    for (index, e) in list.into_iter().enumerate() {
+        match parse_entry(index, &e)? {
             Ok(entry) => entries.push(entry),
             Err(skip) => skipped.push(skip),
         }
@@ -562,9 +680,22 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             .unwrap_or_else(|| origin.clone())
     };
 
-    // Redirect chains, in start order.
+    // Redirect chains, in start order. A hop is the first untaken later entry to the
+    // redirect's target in the same page; entries are grouped by (URL, page) so that finding
+    // it does not scan the file.
     let n = entries.len();
     let mut claimed = vec![false; n];
+    let mut by_target: HashMap<(&Url, Option<&str>), Group> = HashMap::new();
+    for (i, e) in entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.is_preflight())
+    {
+        by_target
+            .entry((&e.url, e.pageref.as_deref()))
+            .or_default()
+            .push(i);
+    }
     let mut chains: Vec<Vec<usize>> = Vec::new();
     for start in 0..n {
         if claimed[start] || entries[start].is_preflight() {
@@ -573,13 +704,10 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
         claimed[start] = true;
         let mut chain = vec![start];
         let mut cur = start;
-        while let Some(target) = entries[cur].redirect_to.clone() {
-            let next = (cur + 1..n).find(|&j| {
-                !claimed[j]
-                    && !entries[j].is_preflight()
-                    && entries[j].url == target
-                    && entries[j].pageref == entries[start].pageref
-            });
+        while let Some(target) = &entries[cur].redirect_to {
+            let next = by_target
+                .get_mut(&(target, entries[start].pageref.as_deref()))
+                .and_then(|g| g.first_after(cur, &claimed));
             match next {
                 Some(j) => {
                     claimed[j] = true;
@@ -591,37 +719,62 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
         }
         chains.push(chain);
     }
+    drop(by_target);
 
-    // Preflights go with the nearest hop to the same URL with the requested method.
-    let mut preflights_of: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-    let mut orphans = Vec::new();
-    let distance = |a: &Entry, b: &Entry, ia: usize, ib: usize| -> i64 {
-        match (a.time, b.time) {
-            (Some(x), Some(y)) => (x - y).abs(),
-            _ => (ia as i64 - ib as i64).abs(),
+    // Preflights go with the nearest untaken hop to the same URL with the requested method:
+    // nearest in time when every entry has a time (the list is then in time order), else
+    // in file order; a tie goes to the earlier hop.
+    let all_timed = entries.iter().all(|e| e.time.is_some());
+    let mut hop_of = vec![(usize::MAX, usize::MAX); n];
+    let mut by_method: HashMap<(&Url, String), Group> = HashMap::new();
+    let mut by_url: HashMap<&Url, Group> = HashMap::new();
+    for (c, chain) in chains.iter().enumerate() {
+        for (k, &h) in chain.iter().enumerate() {
+            hop_of[h] = (c, k);
         }
-    };
+    }
+    for (h, e) in entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.is_preflight())
+    {
+        by_method
+            .entry((&e.url, e.method.to_ascii_uppercase()))
+            .or_default()
+            .push(h);
+        by_url.entry(&e.url).or_default().push(h);
+    }
+    let mut preflights_of: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    let mut has_preflight = vec![false; n];
+    let mut orphans = Vec::new();
     for p in (0..n).filter(|&i| entries[i].is_preflight()) {
         let pre = &entries[p];
-        let acrm = pre.header("access-control-request-method");
-        let best = chains
-            .iter()
-            .enumerate()
-            .flat_map(|(c, chain)| chain.iter().enumerate().map(move |(k, &h)| (c, k, h)))
-            .filter(|&(c, k, h)| {
-                let hop = &entries[h];
-                hop.url == pre.url
-                    && acrm.is_none_or(|m| m.eq_ignore_ascii_case(&hop.method))
-                    && !preflights_of.contains_key(&(c, k))
-            })
-            .min_by_key(|&(_, _, h)| (distance(&entries[h], pre, h, p), h));
+        let group = match pre.header("access-control-request-method") {
+            Some(m) => by_method.get_mut(&(&pre.url, m.to_ascii_uppercase())),
+            None => by_url.get_mut(&pre.url),
+        };
+        let distance = |h: usize| -> u64 {
+            match (all_timed, entries[h].time, pre.time) {
+                (true, Some(x), Some(y)) => x.abs_diff(y),
+                _ => h.abs_diff(p) as u64,
+            }
+        };
+        let best = group.and_then(|g| {
+            let (before, after) = g.around(p, &has_preflight);
+            [before, after]
+                .into_iter()
+                .flatten()
+                .min_by_key(|&h| (distance(h), h))
+        });
         match best {
-            Some((c, k, _)) => {
-                preflights_of.insert((c, k), vec![p]);
+            Some(h) => {
+                has_preflight[h] = true;
+                preflights_of.insert(hop_of[h], vec![p]);
             }
             None => orphans.push(p),
         }
     }
+    drop((by_method, by_url));
 
     let mut fetches = Vec::new();
     for (c, chain) in chains.iter().enumerate() {
@@ -659,8 +812,12 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             });
             continue;
         }
+        // parse_entry skips entries whose method is not a token.
+        let Ok(method) = Method::from_bytes(head.method.as_bytes()) else {
+            continue;
+        };
         let mut exchanges = Vec::new();
-        let mut listed: Vec<String> = Vec::new();
+        let mut listed: HashSet<String> = HashSet::new();
         for (k, &h) in chain.iter().enumerate() {
             for &p in preflights_of.get(&(c, k)).map(Vec::as_slice).unwrap_or(&[]) {
                 if let Some(acrh) = entries[p].header("access-control-request-headers") {
@@ -688,13 +845,7 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             .min();
         fetches.push(PageFetch {
             origin: page_origin,
-            method: Method::from_bytes(head.method.as_bytes()).map_err(|_| {
-                InputError::new(format!(
-                    "{}: '{}' is not a method name",
-                    at(head.index, "request.method"),
-                    head.method
-                ))
-            })?,
+            method,
             url: head.url.clone(),
             headers,
             mode,
@@ -709,6 +860,7 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             exchanges,
             assume_missing_preflights_passed: true,
             notes,
+            input: Input::Har,
         });
     }
 
@@ -721,17 +873,35 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             .header("access-control-request-method")
             .and_then(|m| Method::from_bytes(m.trim().as_bytes()).ok())
             .unwrap_or(Method::GET);
-        let mut headers = HeaderMap::new();
-        for name in pre
+        let names: Vec<&str> = pre
             .header("access-control-request-headers")
             .unwrap_or("")
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-        {
+            .collect();
+        if names.len() > MAX_HEADER_LINES {
+            skipped.push(Skipped {
+                entry: Some(pre.index),
+                method: pre.method.clone(),
+                url: pre.url.to_string(),
+                reason: format!(
+                    "a preflight without its request, whose Access-Control-Request-Headers lists {} names, more than the {MAX_HEADER_LINES} cors-explain rebuilds a request from",
+                    names.len()
+                ),
+            });
+            continue;
+        }
+        let mut headers = HeaderMap::new();
+        for name in names {
             if let Ok(name) = HeaderName::from_bytes(name.as_bytes()) {
                 // Any value: the names listed are CORS-unsafe whatever it was.
-                headers.append(name, HeaderValue::from_static("?"));
+                if headers
+                    .try_append(name, HeaderValue::from_static("?"))
+                    .is_err()
+                {
+                    break; // not reached within MAX_HEADER_LINES
+                }
             }
         }
         fetches.push(PageFetch {
@@ -749,6 +919,7 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             notes: vec![
                 "the request itself is not in the HAR: rebuilt from its preflight's Access-Control-Request-Method and -Headers".to_owned(),
             ],
+            input: Input::Har,
         });
     }
     fetches.sort_by_key(|f| {
@@ -765,6 +936,7 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
         browser_source,
         fetches,
         skipped,
+        input: Input::Har,
     })
 }
 
@@ -794,6 +966,28 @@ mod tests {
             "request": {{"method": "{method}", "url": "{url}", "headers": [{req}]}},
             "response": {{"status": {status}, "headers": [{resp}], "redirectURL": ""}}}}"#
         )
+    }
+
+    #[test]
+    fn group_skips_taken_positions_both_ways() {
+        let mut g = Group::default();
+        for p in [2, 5, 7, 9, 12] {
+            g.push(p);
+        }
+        let mut taken = vec![false; 13];
+        assert_eq!(g.around(8, &taken), (Some(7), Some(9)));
+        taken[7] = true;
+        taken[9] = true;
+        assert_eq!(g.around(8, &taken), (Some(5), Some(12)));
+        assert_eq!(g.first_after(5, &taken), Some(12));
+        taken[12] = true;
+        taken[5] = true;
+        assert_eq!(g.around(8, &taken), (Some(2), None));
+        assert_eq!(g.first_after(0, &taken), Some(2));
+        taken[2] = true;
+        assert_eq!(g.around(8, &taken), (None, None));
+        assert_eq!(g.first_after(0, &taken), None);
+        assert_eq!(g.around(0, &taken), (None, None));
     }
 
     #[test]

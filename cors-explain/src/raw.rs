@@ -6,7 +6,7 @@
 //! and the `< ` prefix of `curl -v` are all accepted. Each block is one hop.
 //!
 //! ```
-//! use fetch_cors::explain::raw::parse_blocks;
+//! use cors_explain::raw::parse_blocks;
 //!
 //! let text = "HTTP/1.1 302 Found\r\nLocation: /b\r\n\r\nHTTP/2 200\r\ncontent-type: text/plain\r\n\r\nhello";
 //! let blocks = parse_blocks(text).unwrap();
@@ -18,11 +18,11 @@
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
 
-use super::{Capture, InputError, PageFetch, Recorded, RecordedRequest, RecordedResponse};
-use crate::diagnostics::Api;
-use crate::machine::OutgoingKind;
-use crate::origin::Origin;
-use crate::request::{CredentialsMode, Mode};
+use crate::core::{Api, CredentialsMode, Mode, Origin, OutgoingKind, Profile};
+use crate::{
+    Capture, Input, InputError, MAX_HEADER_LINES, PageFetch, Recorded, RecordedRequest,
+    RecordedResponse, Report, Status,
+};
 
 /// Parses a status line, returning the status code.
 fn status_line(line: &str) -> Option<u16> {
@@ -44,6 +44,73 @@ fn status_line(line: &str) -> Option<u16> {
 /// status line or a header line has no colon.
 pub fn parse_blocks(text: &str) -> Result<Vec<RecordedResponse>, InputError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if is_verbose_transcript(text) {
+        // `curl -v`: only the `< ` lines are the response; `*` (connection), `>` (request)
+        // and `{ [n bytes data]` lines, and any body, are dropped. Line numbers stay those
+        // of the file.
+        let kept: String = text
+            .split('\n')
+            .map(|line| {
+                let bare = line.strip_suffix('\r').unwrap_or(line);
+                if bare == "<" || bare.starts_with("< ") {
+                    bare
+                } else {
+                    ""
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        return parse_lines(&kept);
+    }
+    parse_lines(text)
+}
+
+/// Whether `text` is a `curl -v` transcript (its response lines start with `< `).
+fn is_verbose_transcript(text: &str) -> bool {
+    text.split('\n').any(|l| l.starts_with("< HTTP/"))
+        && text
+            .split('\n')
+            .any(|l| l.starts_with("* ") || l.starts_with("> "))
+}
+
+/// Remarks on how `curl` sent the requests in a `curl -v` transcript: a request without an
+/// `Origin` header gets no CORS answer from many servers.
+pub fn curl_notes(text: &str, origin: &Origin) -> Vec<String> {
+    if !is_verbose_transcript(text) {
+        return Vec::new();
+    }
+    let mut notes = Vec::new();
+    let mut request: Option<&str> = None;
+    let mut has_origin = false;
+    let mut check = |request: Option<&str>, has_origin: bool| {
+        if let Some(line) = request.filter(|_| !has_origin) {
+            notes.push(format!(
+                "curl sent '{line}' without an Origin header, so the server may have left its CORS headers out; send it again with -H 'Origin: {}'",
+                origin.serialize()
+            ));
+        }
+    };
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let Some(sent) = line.strip_prefix("> ") else {
+            continue;
+        };
+        if sent.contains(" HTTP/") && !sent.contains(':') {
+            check(request, has_origin);
+            request = Some(sent);
+            has_origin = false;
+        } else if sent
+            .split_once(':')
+            .is_some_and(|(n, _)| n.trim().eq_ignore_ascii_case("origin"))
+        {
+            has_origin = true;
+        }
+    }
+    check(request, has_origin);
+    notes
+}
+
+fn parse_lines(text: &str) -> Result<Vec<RecordedResponse>, InputError> {
     let mut blocks: Vec<RecordedResponse> = Vec::new();
     let mut current: Option<RecordedResponse> = None;
     let mut in_body = false;
@@ -131,6 +198,14 @@ pub fn parse_blocks(text: &str) -> Result<Vec<RecordedResponse>, InputError> {
                         format!("'{}' is not a valid header name", shorten(name)),
                     ));
                 }
+                if block.headers.len() >= MAX_HEADER_LINES {
+                    return Err(InputError::at_line(
+                        lineno,
+                        format!(
+                            "the response has more than {MAX_HEADER_LINES} header lines, the most cors-explain reads"
+                        ),
+                    ));
+                }
                 block
                     .headers
                     .push((name.to_owned(), value.trim_matches([' ', '\t']).to_owned()));
@@ -172,10 +247,14 @@ pub struct RawRequest {
     pub headers: HeaderMap,
     /// The credentials mode.
     pub credentials: CredentialsMode,
+    /// Whether the credentials mode was given (`--credentials`) rather than the default.
+    pub credentials_given: bool,
     /// The mode.
     pub mode: Mode,
     /// `fetch()` or XHR (only changes console wording).
     pub api: Api,
+    /// Remarks on the request, passed on to the report (see [`curl_notes`]).
+    pub notes: Vec<String>,
 }
 
 impl RawRequest {
@@ -190,14 +269,19 @@ impl RawRequest {
             .map_err(|_| InputError::new(format!("--method '{method}' is not a method name")))?;
         let url = Url::parse(url)
             .map_err(|e| InputError::new(format!("--url '{url}' is not an absolute URL: {e}")))?;
+        if let Some(why) = crate::replay::url_with_credentials(&url) {
+            return Err(InputError::new(format!("--url: {why}")));
+        }
         Ok(RawRequest {
             origin,
             method,
             url,
             headers: HeaderMap::new(),
             credentials: CredentialsMode::SameOrigin,
+            credentials_given: false,
             mode: Mode::Cors,
             api: Api::Fetch,
+            notes: Vec::new(),
         })
     }
 
@@ -212,7 +296,14 @@ impl RawRequest {
             .map_err(|_| InputError::new(format!("--header '{line}': invalid header name")))?;
         let value = HeaderValue::from_str(value.trim())
             .map_err(|_| InputError::new(format!("--header '{line}': invalid header value")))?;
-        self.headers.append(name, value);
+        if self.headers.len() >= MAX_HEADER_LINES {
+            return Err(InputError::new(format!(
+                "more than {MAX_HEADER_LINES} --header flags: cors-explain reads at most {MAX_HEADER_LINES} request headers"
+            )));
+        }
+        self.headers
+            .try_append(name, value)
+            .map_err(|_| InputError::new("too many --header flags for one request"))?;
         Ok(())
     }
 }
@@ -233,6 +324,40 @@ fn recorded_request(method: &Method, url: &Url, headers: &HeaderMap) -> Recorded
     }
 }
 
+/// [`capture`] then [`explain`](crate::explain), and, when `--credentials` was not given
+/// and a response allows credentials (`Access-Control-Allow-Credentials: true`), the same
+/// request with credentials too: the page may well send them, so a block there is reported
+/// beside the verdict without them ([`FetchReport::with_credentials`](crate::FetchReport)).
+pub fn explain(
+    request: &RawRequest,
+    preflights: &[RecordedResponse],
+    responses: &[RecordedResponse],
+    profile: &Profile,
+) -> Report {
+    let mut report = crate::explain(&capture(request, preflights, responses), profile);
+    let allows_credentials = preflights.iter().chain(responses).any(|r| {
+        r.header("access-control-allow-credentials")
+            .is_some_and(|v| v.trim() == "true")
+    });
+    if request.credentials_given
+        || request.credentials == CredentialsMode::Include
+        || request.mode != Mode::Cors
+        || !allows_credentials
+    {
+        return report;
+    }
+    let mut with = request.clone();
+    with.credentials = CredentialsMode::Include;
+    with.credentials_given = true;
+    let other = crate::explain(&capture(&with, preflights, responses), profile);
+    if let (Some(f), Some(o)) = (report.fetches.first_mut(), other.fetches.into_iter().next()) {
+        if o.outcome.status == Status::Blocked {
+            f.with_credentials = o.failure;
+        }
+    }
+    report
+}
+
 /// The capture for a raw request: the response blocks are the hops, in order (each
 /// redirect's `Location` gives the next hop's URL), and the preflight blocks answer the
 /// preflights of hop 0, 1, ... (the last one is reused for later hops).
@@ -242,7 +367,17 @@ pub fn capture(
     responses: &[RecordedResponse],
 ) -> Capture {
     let mut exchanges = Vec::new();
-    let mut notes = Vec::new();
+    let mut notes = request.notes.clone();
+    let any_cors = preflights
+        .iter()
+        .chain(responses)
+        .any(|r| r.header("access-control-allow-origin").is_some());
+    if !any_cors && !responses.is_empty() {
+        notes.push(format!(
+            "no response given has Access-Control-Allow-Origin; if it was saved with curl, check that curl sent -H 'Origin: {}': curl sends no Origin of its own, and many servers add CORS headers only to a request that has one",
+            request.origin.serialize()
+        ));
+    }
     let mut url = request.url.clone();
     let hops = responses.len().max(1);
     for hop in 0..hops {
@@ -288,12 +423,17 @@ pub fn capture(
         headers: request.headers.clone(),
         mode: request.mode,
         credentials: request.credentials,
-        credentials_source: "flag",
+        credentials_source: if request.credentials_given {
+            "flag"
+        } else {
+            "default"
+        },
         api: request.api,
         time_ms: Some(0),
         exchanges,
         assume_missing_preflights_passed: false,
         notes,
+        input: Input::Raw,
     };
     Capture {
         origin: request.origin.clone(),
@@ -302,6 +442,7 @@ pub fn capture(
         browser_source: None,
         fetches: vec![fetch],
         skipped: Vec::new(),
+        input: Input::Raw,
     }
 }
 

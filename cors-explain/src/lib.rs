@@ -1,13 +1,14 @@
-//! Explaining CORS failures from what was recorded on the wire (the `cli` feature).
+//! Explaining CORS failures from what was recorded on the wire.
 //!
-//! This is the library half of the `cors-explain` tool. It stays pure: text goes in, report
-//! values come out, and the binary does the reading and printing.
+//! This is the library half of the `cors-explain` tool, built on the public API of
+//! [`fetch_cors`]. It stays pure: text goes in, report values come out, and the binary
+//! (`src/main.rs`) does the reading and printing.
 //!
 //! 1. Turn a recording into a [`Capture`]: [`har::parse`] reads an HTTP Archive exported from
 //!    browser devtools (Chromium, Firefox, WebKit), works out the page's origin, and groups
 //!    each fetch with its preflights and redirect hops; [`raw::capture`] builds the same from a
 //!    request described by flags and responses given as raw header blocks (`curl -i`).
-//! 2. [`explain`] replays every fetch of the capture through [`CorsFetch`](crate::CorsFetch)
+//! 2. [`explain`] replays every fetch of the capture through [`CorsFetch`](fetch_cors::CorsFetch)
 //!    under all four profiles, with the recorded response heads as the server's answers and a
 //!    preflight cache per profile shared across the page's fetches, and returns a
 //!    [`Report`]: per fetch the decision, what the page could read, and for a failure the
@@ -17,7 +18,7 @@
 //!    of `cors-explain --json`.
 //!
 //! ```
-//! use fetch_cors::explain::{explain, raw};
+//! use cors_explain::{explain, raw};
 //! use fetch_cors::Profile;
 //!
 //! let request = raw::RawRequest::new("https://app.example", "PUT", "https://api.example/x").unwrap();
@@ -26,10 +27,12 @@
 //! let capture = raw::capture(&request, &preflight, &response);
 //! let report = explain(&capture, &Profile::CHROMIUM);
 //! let fetch = &report.fetches[0];
-//! assert_eq!(fetch.outcome.status, fetch_cors::explain::Status::Blocked);
+//! assert_eq!(fetch.outcome.status, cors_explain::Status::Blocked);
 //! let fix = fetch.failure.as_ref().unwrap().fix.set_headers.clone();
 //! assert_eq!(fix, [("Access-Control-Allow-Methods".to_owned(), "PUT".to_owned())]);
 //! ```
+
+#![forbid(unsafe_code)]
 
 pub mod fix;
 pub mod har;
@@ -37,20 +40,42 @@ pub mod raw;
 mod replay;
 mod report;
 
+/// Every item of `fetch-cors` the tool uses, in one place: the tool sees only the library's
+/// public API, and a rename there is an edit here.
+mod core {
+    pub(crate) use fetch_cors::diagnostics::{
+        Api, ConsoleContext, chromium_cors_error, console_message,
+    };
+    pub(crate) use fetch_cors::header::safelist::is_forbidden_request_header;
+    pub(crate) use fetch_cors::{
+        Action, Classification, CorsError, CorsFetch, CredentialsMode, Engine, FetchResponse, Mode,
+        Origin, OutgoingKind, PreflightCache, Profile, Request, ResponseHead, ResponseType, Stage,
+        Timestamp, classify_request,
+    };
+}
+
 use http::{HeaderMap, Method};
+use serde::Serialize;
 use url::Url;
 
-use crate::diagnostics::Api;
-use crate::machine::OutgoingKind;
-use crate::origin::Origin;
-use crate::profile::Engine;
-use crate::request::{CredentialsMode, Mode};
+use crate::core::{Api, CredentialsMode, Engine, Mode, Origin, OutgoingKind};
 
 pub use fix::{Fix, FixContext, FixTarget, fix_for};
-pub use replay::{Decision, explain};
+pub use replay::explain;
 pub use report::{
-    EngineResult, Failure, FetchReport, Outcome, Report, Skipped, Status, Summary, WireStep,
+    Decision, EngineResult, Failure, FetchReport, Outcome, Report, Skipped, Status, Summary,
+    WireStep,
 };
+
+/// What a capture was read from; it changes the report's wording only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Input {
+    /// An HTTP Archive exported from browser devtools ([`har::parse`]).
+    Har,
+    /// A request described by flags and responses as raw header blocks ([`raw::capture`]).
+    Raw,
+}
 
 /// A request as recorded on the wire: method, URL and header lines as they were sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,8 +136,9 @@ pub struct PageFetch {
     pub mode: Mode,
     /// The credentials mode.
     pub credentials: CredentialsMode,
-    /// How the credentials mode was found: `flag`, `cookie sent`, `no cookie sent` or
-    /// `unknown` (a request rebuilt from its preflight).
+    /// How the credentials mode was found: `flag`, `default` (raw input without
+    /// `--credentials`), `cookie sent`, `no cookie sent` or `unknown` (a request rebuilt
+    /// from its preflight).
     pub credentials_source: &'static str,
     /// `fetch()` or XHR.
     pub api: Api,
@@ -126,6 +152,8 @@ pub struct PageFetch {
     pub assume_missing_preflights_passed: bool,
     /// Remarks made while reading the recording.
     pub notes: Vec<String>,
+    /// What the fetch was read from.
+    pub input: Input,
 }
 
 /// Everything read from one recording.
@@ -143,6 +171,8 @@ pub struct Capture {
     pub fetches: Vec<PageFetch>,
     /// Entries that were not replayed, with why.
     pub skipped: Vec<Skipped>,
+    /// What the capture was read from.
+    pub input: Input,
 }
 
 /// An error in the input: where, and what is wrong.
@@ -186,6 +216,19 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// The most header lines cors-explain reads in one recorded request or response, and the
+/// most names it takes from one `Access-Control-Request-Headers` list. A HAR entry past it
+/// is skipped with a note; raw input past it is an input error. Real traffic stays far below
+/// (Node.js's HTTP server stops reading at 2,000 header lines by default), and the bound
+/// keeps the tool clear of `http::HeaderMap`'s own limit, about 24,576 names, where it panics.
+pub const MAX_HEADER_LINES: usize = 2_000;
+
+pub(crate) fn too_many_headers(what: &str, count: usize) -> String {
+    format!(
+        "the {what} has {count} header lines, more than the {MAX_HEADER_LINES} cors-explain reads"
+    )
+}
+
 pub(crate) fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
@@ -198,5 +241,6 @@ pub(crate) fn kind_name(kind: OutgoingKind) -> &'static str {
     match kind {
         OutgoingKind::Preflight => "preflight",
         OutgoingKind::Request => "request",
+        _ => "exchange",
     }
 }

@@ -3,55 +3,21 @@
 use std::borrow::Cow;
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use serde::Serialize;
 use url::Url;
 
-use super::fix::{Fix, FixContext, FixTarget, fix_for};
-use super::report::{
-    EngineResult, Failure, FetchReport, Outcome, Report, Status, Summary, WireStep,
+use crate::core::{
+    Action, Classification, ConsoleContext, CorsError, CorsFetch, CredentialsMode, Engine,
+    FetchResponse, OutgoingKind, PreflightCache, Profile, Request, ResponseHead, ResponseType,
+    Stage, Timestamp, chromium_cors_error, classify_request, console_message,
 };
-use super::{Capture, PageFetch, Recorded, RecordedResponse, kind_name};
-use crate::cache::PreflightCache;
-use crate::diagnostics::{ConsoleContext, chromium_cors_error, console_message};
-use crate::error::{CorsError, Stage};
-use crate::machine::{Action, CorsFetch, FetchResponse, OutgoingKind};
-use crate::profile::{Engine, Profile};
-use crate::request::{CredentialsMode, Request};
-use crate::time::Timestamp;
-use crate::{Classification, classify_request};
-use crate::{ResponseHead, ResponseType};
-
-/// Which path the fetch took.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Decision {
-    /// A same-origin request: no CORS check.
-    SameOrigin,
-    /// Mode `no-cors`: an opaque response, no CORS check.
-    NoCors,
-    /// A CORS request without a preflight (safelisted method and headers).
-    Simple,
-    /// A CORS request that needed a preflight, and sent one.
-    Preflighted,
-    /// A CORS request that needed a preflight, answered from the preflight cache.
-    PreflightCacheHit,
-    /// Nothing was sent: the request failed before any network activity.
-    NotSent,
-}
-
-impl Decision {
-    /// The kebab-case name used in the JSON output.
-    pub fn name(self) -> &'static str {
-        match self {
-            Decision::SameOrigin => "same-origin",
-            Decision::NoCors => "no-cors",
-            Decision::Simple => "simple",
-            Decision::Preflighted => "preflighted",
-            Decision::PreflightCacheHit => "preflight-cache-hit",
-            Decision::NotSent => "not-sent",
-        }
-    }
-}
+use crate::fix::{Fix, FixContext, FixTarget, fix_for};
+use crate::report::{
+    Decision, EngineResult, Failure, FetchReport, Outcome, Report, Status, Summary, WireStep,
+};
+use crate::{
+    Capture, Input, MAX_HEADER_LINES, PageFetch, Recorded, RecordedResponse, kind_name,
+    too_many_headers,
+};
 
 /// How one replay of one fetch ended.
 #[derive(Clone, Debug)]
@@ -75,19 +41,69 @@ struct Run {
     last_response: Option<RecordedResponse>,
     /// Preflights of the recording this profile did not send (its cache had them).
     unused_preflights: usize,
+    /// Recorded response header lines the replay could not use, in words.
+    dropped: Vec<String>,
 }
 
-fn header_map(headers: &[(String, String)]) -> HeaderMap {
-    let mut map = HeaderMap::new();
-    for (n, v) in headers {
-        if let (Ok(n), Ok(v)) = (
-            HeaderName::from_bytes(n.as_bytes()),
-            HeaderValue::from_bytes(v.as_bytes()),
-        ) {
-            map.append(n, v);
+impl Run {
+    /// A request the page could not have made.
+    fn invalid(why: String) -> Run {
+        Run {
+            ended: Ended::Invalid(why),
+            decision: Decision::NotSent,
+            decision_reason: "a page cannot make this request".to_owned(),
+            wire: Vec::new(),
+            last_fed: None,
+            last_response: None,
+            unused_preflights: 0,
+            dropped: Vec::new(),
         }
     }
-    map
+}
+
+/// Why `value` is not a header value (a byte no value may hold), or `None` if it is one.
+fn invalid_value(value: &str) -> Option<String> {
+    let (at, byte) = value
+        .bytes()
+        .enumerate()
+        .find(|&(_, b)| (b < 0x20 && b != b'\t') || b == 0x7f)?;
+    Some(format!("byte 0x{byte:02X} at offset {at}"))
+}
+
+/// The recorded header lines as a map, saying in `dropped` which lines it cannot hold
+/// (instead of leaving them out in silence, which would then read as a missing header);
+/// `Err` when the lines hold more names than a header map can.
+fn header_map(
+    headers: &[(String, String)],
+    what: &str,
+    dropped: &mut Vec<String>,
+) -> Result<HeaderMap, String> {
+    if headers.len() > MAX_HEADER_LINES {
+        return Err(too_many_headers(what, headers.len()));
+    }
+    let mut map = HeaderMap::new();
+    for (n, v) in headers {
+        let Ok(name) = HeaderName::from_bytes(n.as_bytes()) else {
+            dropped.push(format!(
+                "the {what} has a header line named '{n}', which is not a valid header name: the replay leaves it out"
+            ));
+            continue;
+        };
+        let value = match HeaderValue::from_bytes(v.as_bytes()) {
+            Ok(value) => value,
+            Err(_) => {
+                let why = invalid_value(v).unwrap_or_else(|| "a byte no value may hold".to_owned());
+                dropped.push(format!(
+                    "the {what} has a {n} header whose value is not a valid HTTP header value ({why}): browsers do not accept it, so the replay goes on without that header"
+                ));
+                continue;
+            }
+        };
+        if map.try_append(name, value).is_err() {
+            return Err(too_many_headers(what, headers.len()));
+        }
+    }
+    Ok(map)
 }
 
 fn header_str(req: &http::Request<()>, name: &str) -> Option<String> {
@@ -190,18 +206,32 @@ fn decision_of(class: &Classification, wire: &[WireStep]) -> (Decision, String) 
             Decision::NotSent,
             "the request fails before anything is sent".to_owned(),
         ),
+        // A path added to the library after this tool was written.
+        _ => (
+            Decision::NotSent,
+            format!("a path this version of cors-explain does not know: {class:?}"),
+        ),
     }
 }
 
 /// Replays `fetch` with `exchanges` as the server's answers.
+///
+/// `cached_hops` lists the hops whose preflight an earlier replay found in the preflight
+/// cache: a preflight this replay sends for one of them is answered with a grant of exactly
+/// what it asks, as the cached entry did (see [`fix_and_verify`]).
 fn run(
     fetch: &PageFetch,
     exchanges: &[Recorded],
     profile: &Profile,
     cache: &mut PreflightCache,
     now: Timestamp,
+    cached_hops: &[usize],
 ) -> Run {
     let mut wire = Vec::new();
+    let mut dropped = Vec::new();
+    if let Some(why) = url_with_credentials(&fetch.url) {
+        return Run::invalid(why);
+    }
     let request = match Request::new(
         &fetch.method,
         Cow::Borrowed(&fetch.url),
@@ -209,32 +239,12 @@ fn run(
         &fetch.origin,
     ) {
         Ok(r) => r.with_mode(fetch.mode).with_credentials(fetch.credentials),
-        Err(e) => {
-            return Run {
-                ended: Ended::Invalid(e.to_string()),
-                decision: Decision::NotSent,
-                decision_reason: "a page cannot make this request".to_owned(),
-                wire,
-                last_fed: None,
-                last_response: None,
-                unused_preflights: 0,
-            };
-        }
+        Err(e) => return Run::invalid(e.to_string()),
     };
     let class = classify_request(&request, profile);
     let mut machine = match CorsFetch::new(&request, profile) {
         Ok(m) => m,
-        Err(e) => {
-            return Run {
-                ended: Ended::Invalid(e.to_string()),
-                decision: Decision::NotSent,
-                decision_reason: "a page cannot make this request".to_owned(),
-                wire,
-                last_fed: None,
-                last_response: None,
-                unused_preflights: 0,
-            };
-        }
+        Err(e) => return Run::invalid(e.to_string()),
     };
     let mut used = vec![false; exchanges.len()];
     let mut last_fed = None;
@@ -275,7 +285,20 @@ fn run(
                             })
                             .flatten()
                     });
+                let found = if out.kind == OutgoingKind::Preflight && cached_hops.contains(&out.hop)
+                {
+                    None
+                } else {
+                    found
+                };
                 let response = match found {
+                    None if out.kind == OutgoingKind::Preflight
+                        && cached_hops.contains(&out.hop) =>
+                    {
+                        step.source = "cached";
+                        last_fed = None;
+                        granting_preflight(&out.request, credentials)
+                    }
                     Some(i) => {
                         used[i] = true;
                         step.entry = exchanges[i].entry;
@@ -283,6 +306,16 @@ fn run(
                             Some(r) => {
                                 last_fed = Some(i);
                                 r.clone()
+                            }
+                            None if fetch.input == Input::Raw => {
+                                let why = format!(
+                                    "no response was given for the {} {} {}: pass what `curl -i` prints for it with --response",
+                                    kind_name(out.kind),
+                                    method,
+                                    step.url
+                                );
+                                wire.push(step);
+                                break Ended::Incomplete(why);
                             }
                             None => {
                                 let what = format!(
@@ -320,8 +353,16 @@ fn run(
                         granting_preflight(&out.request, credentials)
                     }
                     None => {
-                        let why = match out.kind {
-                            OutgoingKind::Preflight => format!(
+                        let why = match (out.kind, fetch.input) {
+                            (OutgoingKind::Preflight, Input::Raw) => format!(
+                                "this engine sends a preflight, and no --preflight-response answers it; save what `{}` prints and pass it with --preflight-response",
+                                curl_preflight(&out.request)
+                            ),
+                            (_, Input::Raw) => format!(
+                                "this engine sends {} {} next, and --response has no block for it (`curl -i -L` prints every redirect hop)",
+                                method, step.url
+                            ),
+                            (OutgoingKind::Preflight, Input::Har) => format!(
                                 "this engine sends a preflight that the recording does not have{}; to check it, save what `{}` prints and pass it to `cors-explain raw ... --preflight-response`",
                                 if fetch.assume_missing_preflights_passed {
                                     " and the browser recorded no response to the request itself: it most likely stopped at a failed preflight, which this export leaves out (WebKit's lists no preflights)"
@@ -330,7 +371,7 @@ fn run(
                                 },
                                 curl_preflight(&out.request)
                             ),
-                            OutgoingKind::Request => format!(
+                            (_, Input::Har) => format!(
                                 "this engine sends {} {} next, which the recording does not have",
                                 method, step.url
                             ),
@@ -340,11 +381,20 @@ fn run(
                     }
                 };
                 step.status = Some(response.status);
+                let what = format!(
+                    "response to the {} {} {}",
+                    kind_name(out.kind),
+                    method,
+                    step.url
+                );
                 wire.push(step);
                 let Ok(status) = StatusCode::from_u16(response.status) else {
                     break Ended::Incomplete(format!("status {} is not valid", response.status));
                 };
-                let headers = header_map(&response.headers);
+                let headers = match header_map(&response.headers, &what, &mut dropped) {
+                    Ok(h) => h,
+                    Err(why) => break Ended::Incomplete(why),
+                };
                 last_response = Some(response);
                 if machine
                     .handle_response(ResponseHead::new(status, &headers), cache, now)
@@ -352,6 +402,11 @@ fn run(
                 {
                     break Ended::Incomplete("the replay went out of order".to_owned());
                 }
+            }
+            other => {
+                break Ended::Incomplete(format!(
+                    "the engine asked for an action this version of cors-explain does not know: {other:?}"
+                ));
             }
         }
     };
@@ -369,7 +424,18 @@ fn run(
         last_fed,
         last_response,
         unused_preflights,
+        dropped,
     }
+}
+
+/// `fetch()` throws a TypeError for a URL with a username or password.
+pub(crate) fn url_with_credentials(url: &Url) -> Option<String> {
+    (!url.username().is_empty() || url.password().is_some()).then(|| {
+        format!(
+            "fetch() rejects a URL that includes credentials (user:password@): {}",
+            url.as_str()
+        )
+    })
 }
 
 fn variant_name(e: &CorsError) -> String {
@@ -428,14 +494,19 @@ fn console_for(err: &CorsError, engine: Engine, fetch: &PageFetch, run: &Run) ->
 
 /// The fix for `err`, checked by replaying with the fix applied (and, where another check
 /// fails next, the fixes for those too).
+///
+/// The replays start from an empty preflight cache instead of a copy of the page's cache
+/// (a copy per failed fetch made memory grow with the square of the fetches): a hop that
+/// the first run answered from the cache has its preflight, if the replay sends one,
+/// answered with a grant of what it asks, which is what the cached entry amounted to.
 fn fix_and_verify(
     err: &CorsError,
     fetch: &PageFetch,
     first_run: &Run,
     profile: &Profile,
-    cache_before: &PreflightCache,
     now: Timestamp,
 ) -> (Fix, Vec<Fix>, bool, String) {
+    let cached_hops = cached_hops(first_run);
     let mut exchanges: Vec<Recorded> = fetch.exchanges.clone();
     let mut fixes: Vec<Fix> = Vec::new();
     let mut current_err = err.clone();
@@ -498,8 +569,8 @@ fn fix_and_verify(
                 resp.status = s;
             }
         }
-        let mut cache = cache_before.clone();
-        let again = run(fetch, &exchanges, profile, &mut cache, now);
+        let mut cache = PreflightCache::new(profile);
+        let again = run(fetch, &exchanges, profile, &mut cache, now, &cached_hops);
         match &again.ended {
             Ended::Done(Ok(_)) => {
                 verified = true;
@@ -543,12 +614,32 @@ fn engine_name(engine: Engine) -> &'static str {
     engine.name()
 }
 
-struct ProfileRuns {
-    profile: Profile,
-    runs: Vec<(Run, PreflightCache, Timestamp)>,
+/// The hops at which `run` sent the request without a preflight of its own although the
+/// request needed one: its preflight cache held the answer.
+fn cached_hops(run: &Run) -> Vec<usize> {
+    let mut hops: Vec<usize> = run
+        .wire
+        .iter()
+        .filter(|w| w.kind == "request")
+        .map(|w| w.hop)
+        .filter(|&hop| {
+            !run.wire
+                .iter()
+                .any(|p| p.kind == "preflight" && p.hop == hop)
+        })
+        .collect();
+    hops.dedup();
+    hops
 }
 
-fn replay_profile(capture: &Capture, profile: &Profile) -> ProfileRuns {
+/// Replays every fetch of `capture` in order under `profile`, with one preflight cache
+/// shared across the page's fetches, handing each run to `each` as it ends. Nothing is
+/// kept per fetch here, so time and memory are linear in the capture.
+fn replay_profile(
+    capture: &Capture,
+    profile: &Profile,
+    mut each: impl FnMut(usize, Run, Timestamp),
+) {
     let mut cache = PreflightCache::new(profile);
     let t0 = capture
         .fetches
@@ -556,23 +647,17 @@ fn replay_profile(capture: &Capture, profile: &Profile) -> ProfileRuns {
         .filter_map(|f| f.time_ms)
         .min()
         .unwrap_or(0);
-    let mut runs = Vec::new();
     let mut last_now = 0u64;
-    for fetch in &capture.fetches {
+    for (i, fetch) in capture.fetches.iter().enumerate() {
         let now_ms = fetch
             .time_ms
-            .map(|t| u64::try_from(t - t0).unwrap_or(0))
+            .map(|t| u64::try_from(t.saturating_sub(t0)).unwrap_or(0))
             .unwrap_or(last_now)
             .max(last_now);
         last_now = now_ms;
         let now = Timestamp::from_millis(now_ms);
-        let before = cache.clone();
-        let r = run(fetch, &fetch.exchanges, profile, &mut cache, now);
-        runs.push((r, before, now));
-    }
-    ProfileRuns {
-        profile: *profile,
-        runs,
+        let r = run(fetch, &fetch.exchanges, profile, &mut cache, now, &[]);
+        each(i, r, now);
     }
 }
 
@@ -603,28 +688,38 @@ fn engine_result(fetch: &PageFetch, run: &Run, engine: Engine) -> EngineResult {
 /// Replays every fetch of `capture` under all four profiles and reports, in the words of
 /// `profile`, what happened, why, and how to fix it. See the module docs.
 pub fn explain(capture: &Capture, profile: &Profile) -> Report {
-    let all: Vec<ProfileRuns> = [
+    let compared = [
         Profile::CHROMIUM,
         Profile::FIREFOX,
         Profile::WEBKIT,
         Profile::SPEC,
-    ]
-    .iter()
-    .map(|p| replay_profile(capture, p))
-    .collect();
-    let primary = replay_profile(capture, profile);
-    let mut fetches = Vec::new();
-    for (i, fetch) in capture.fetches.iter().enumerate() {
-        let (run, cache_before, now) = &primary.runs[i];
-        let engines: Vec<EngineResult> = all
-            .iter()
-            .map(|p| engine_result(fetch, &p.runs[i].0, p.profile.engine))
-            .collect();
+    ];
+    let n = capture.fetches.len();
+    let mut engines: Vec<Vec<EngineResult>> = (0..n).map(|_| Vec::with_capacity(4)).collect();
+    let mut reports: Vec<Option<FetchReport>> = (0..n).map(|_| None).collect();
+    for p in &compared {
+        let is_primary = p == profile;
+        replay_profile(capture, p, |i, run, now| {
+            let fetch = &capture.fetches[i];
+            engines[i].push(engine_result(fetch, &run, p.engine));
+            if is_primary {
+                reports[i] = Some(fetch_report(i, fetch, &run, profile, now));
+            }
+        });
+    }
+    if !compared.contains(profile) {
+        replay_profile(capture, profile, |i, run, now| {
+            reports[i] = Some(fetch_report(i, &capture.fetches[i], &run, profile, now));
+        });
+    }
+    let mut fetches = Vec::with_capacity(n);
+    for (report, engines) in reports.into_iter().zip(engines) {
+        let Some(mut report) = report else { continue };
         let browsers: Vec<&EngineResult> = engines
             .iter()
             .filter(|e| e.engine != Engine::Spec.name())
             .collect();
-        let engines_differ = browsers.windows(2).any(|w| {
+        report.engines_differ = browsers.windows(2).any(|w| {
             (
                 w[0].status,
                 &w[0].error,
@@ -637,106 +732,8 @@ pub fn explain(capture: &Capture, profile: &Profile) -> Report {
                 &w[1].readable_headers,
             )
         });
-        let mut notes = fetch.notes.clone();
-        if run.wire.iter().any(|w| w.source == "assumed") {
-            notes.push("the recording has no preflight for this request, though the browser sent the request: taken to have passed (the browser had it cached, or its export leaves preflights out)".to_owned());
-        }
-        if run.unused_preflights > 0 {
-            notes.push(format!(
-                "the browser sent {} preflight(s) that the {} profile answers from its preflight cache",
-                run.unused_preflights,
-                profile.engine.name()
-            ));
-        }
-        let browser_recorded = fetch
-            .exchanges
-            .iter()
-            .filter_map(|e| e.browser_error.clone())
-            .next_back();
-        let (outcome, failure) = match &run.ended {
-            Ended::Done(Ok(r)) => (
-                Outcome {
-                    status: Status::Pass,
-                    response_type: Some(response_type_name(r.response_type)),
-                    http_status: Some(r.status),
-                    final_url: r.url.as_ref().map(Url::to_string),
-                    redirected: r.redirected,
-                    readable_headers: readable(r),
-                    reason: None,
-                },
-                None,
-            ),
-            Ended::Done(Err(e)) => {
-                let (fix, further_fixes, fix_verified, fix_check) =
-                    fix_and_verify(e, fetch, run, profile, cache_before, *now);
-                let stage = e.stage().map(|s| match s {
-                    Stage::Preflight => "preflight",
-                    Stage::Redirect => "redirect",
-                    Stage::Response => "response",
-                });
-                (
-                    Outcome {
-                        status: Status::Blocked,
-                        response_type: None,
-                        http_status: None,
-                        final_url: None,
-                        redirected: false,
-                        readable_headers: Vec::new(),
-                        reason: None,
-                    },
-                    Some(Failure {
-                        error: variant_name(e),
-                        rule: e.to_string(),
-                        spec: e.spec_anchor(),
-                        blame: e.blame().as_str(),
-                        stage,
-                        console_engine: profile.engine.name(),
-                        console: console_for(e, profile.engine, fetch, run),
-                        chromium_cors_error: chromium_cors_error(e),
-                        fix,
-                        further_fixes,
-                        fix_verified,
-                        fix_check,
-                    }),
-                )
-            }
-            Ended::Incomplete(why) | Ended::Invalid(why) => (
-                Outcome {
-                    status: status_of(run),
-                    response_type: None,
-                    http_status: None,
-                    final_url: None,
-                    redirected: false,
-                    readable_headers: Vec::new(),
-                    reason: Some(why.clone()),
-                },
-                None,
-            ),
-        };
-        fetches.push(FetchReport {
-            index: i + 1,
-            entries: fetch.exchanges.iter().filter_map(|e| e.entry).collect(),
-            method: fetch.method.as_str().to_owned(),
-            url: fetch.url.to_string(),
-            page_origin: fetch.origin.serialize().to_owned(),
-            mode: fetch.mode.as_str(),
-            credentials: fetch.credentials.as_str(),
-            credentials_source: fetch.credentials_source,
-            request_headers: fetch
-                .headers
-                .iter()
-                .map(|(n, v)| format!("{}: {}", n.as_str(), String::from_utf8_lossy(v.as_bytes())))
-                .collect(),
-            decision: run.decision,
-            decision_reason: run.decision_reason.clone(),
-            wire: run.wire.clone(),
-            outcome,
-            failure,
-            browser_recorded,
-            engines,
-            engines_differ,
-            notes,
-        });
+        report.engines = engines;
+        fetches.push(report);
     }
     let count = |s: Status| fetches.iter().filter(|f| f.outcome.status == s).count();
     let summary = Summary {
@@ -750,6 +747,7 @@ pub fn explain(capture: &Capture, profile: &Profile) -> Report {
     Report {
         tool: "cors-explain",
         schema_version: 1,
+        input: capture.input,
         page_origin: capture.origin.serialize().to_owned(),
         origin_source: capture.origin_source.clone(),
         profile: profile.engine.name(),
@@ -759,5 +757,125 @@ pub fn explain(capture: &Capture, profile: &Profile) -> Report {
         fetches,
         skipped: capture.skipped.clone(),
         summary,
+    }
+}
+
+/// The report of fetch `i` from its run under the chosen profile (`engines` are filled in
+/// by the caller).
+fn fetch_report(
+    i: usize,
+    fetch: &PageFetch,
+    run: &Run,
+    profile: &Profile,
+    now: Timestamp,
+) -> FetchReport {
+    let mut notes = fetch.notes.clone();
+    notes.extend(run.dropped.iter().cloned());
+    if run.wire.iter().any(|w| w.source == "assumed") {
+        notes.push("the recording has no preflight for this request, though the browser sent the request: taken to have passed (the browser had it cached, or its export leaves preflights out)".to_owned());
+    }
+    if run.unused_preflights > 0 && fetch.input == Input::Raw {
+        notes.push(format!(
+            "{} --preflight-response block(s) not used: the {} profile sends no preflight for them",
+            run.unused_preflights,
+            profile.engine.name()
+        ));
+    } else if run.unused_preflights > 0 {
+        notes.push(format!(
+            "the browser sent {} preflight(s) that the {} profile answers from its preflight cache",
+            run.unused_preflights,
+            profile.engine.name()
+        ));
+    }
+    let browser_recorded = fetch
+        .exchanges
+        .iter()
+        .filter_map(|e| e.browser_error.clone())
+        .next_back();
+    let (outcome, failure) = match &run.ended {
+        Ended::Done(Ok(r)) => (
+            Outcome {
+                status: Status::Pass,
+                response_type: Some(response_type_name(r.response_type)),
+                http_status: Some(r.status),
+                final_url: r.url.as_ref().map(Url::to_string),
+                redirected: r.redirected,
+                readable_headers: readable(r),
+                reason: None,
+            },
+            None,
+        ),
+        Ended::Done(Err(e)) => {
+            let (fix, further_fixes, fix_verified, fix_check) =
+                fix_and_verify(e, fetch, run, profile, now);
+            let stage = e.stage().map(|s| match s {
+                Stage::Preflight => "preflight",
+                Stage::Redirect => "redirect",
+                Stage::Response => "response",
+                _ => "other",
+            });
+            (
+                Outcome {
+                    status: Status::Blocked,
+                    response_type: None,
+                    http_status: None,
+                    final_url: None,
+                    redirected: false,
+                    readable_headers: Vec::new(),
+                    reason: None,
+                },
+                Some(Failure {
+                    error: variant_name(e),
+                    rule: e.to_string(),
+                    spec: e.spec_anchor(),
+                    blame: e.blame().as_str(),
+                    stage,
+                    console_engine: profile.engine.name(),
+                    console: console_for(e, profile.engine, fetch, run),
+                    chromium_cors_error: chromium_cors_error(e),
+                    fix,
+                    further_fixes,
+                    fix_verified,
+                    fix_check,
+                }),
+            )
+        }
+        Ended::Incomplete(why) | Ended::Invalid(why) => (
+            Outcome {
+                status: status_of(run),
+                response_type: None,
+                http_status: None,
+                final_url: None,
+                redirected: false,
+                readable_headers: Vec::new(),
+                reason: Some(why.clone()),
+            },
+            None,
+        ),
+    };
+    FetchReport {
+        index: i + 1,
+        entries: fetch.exchanges.iter().filter_map(|e| e.entry).collect(),
+        method: fetch.method.as_str().to_owned(),
+        url: fetch.url.to_string(),
+        page_origin: fetch.origin.serialize().to_owned(),
+        mode: fetch.mode.as_str(),
+        credentials: fetch.credentials.as_str(),
+        credentials_source: fetch.credentials_source,
+        request_headers: fetch
+            .headers
+            .iter()
+            .map(|(n, v)| format!("{}: {}", n.as_str(), String::from_utf8_lossy(v.as_bytes())))
+            .collect(),
+        decision: run.decision,
+        decision_reason: run.decision_reason.clone(),
+        wire: run.wire.clone(),
+        outcome,
+        failure,
+        browser_recorded,
+        engines: Vec::new(),
+        engines_differ: false,
+        with_credentials: None,
+        notes,
     }
 }

@@ -7,8 +7,8 @@
 //! page causes get a [`FixTarget::Page`] fix in words.
 //!
 //! ```
-//! use fetch_cors::explain::fix::{fix_for, FixContext, FixTarget};
-//! use fetch_cors::explain::RecordedResponse;
+//! use cors_explain::fix::{fix_for, FixContext, FixTarget};
+//! use cors_explain::RecordedResponse;
 //! use fetch_cors::CorsError;
 //!
 //! let preflight = RecordedResponse {
@@ -27,8 +27,8 @@
 use http::Method;
 use serde::Serialize;
 
-use super::RecordedResponse;
-use crate::error::{CorsError, Stage};
+use crate::RecordedResponse;
+use crate::core::{CorsError, Stage};
 
 /// Which message has to change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

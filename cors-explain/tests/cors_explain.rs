@@ -1,5 +1,4 @@
-//! The `cors-explain` binary on real HAR files and raw header blocks (`cli` feature; the
-//! self dev-dependency in Cargo.toml turns it on for `cargo test`).
+//! The `cors-explain` binary on real HAR files and raw header blocks.
 //!
 //! Fixtures in `tests/data/har/`:
 //! - `chromium-cdp.har`: real Chromium 156, captured over the DevTools protocol by
@@ -12,8 +11,6 @@
 //!   scenarios, written in each engine's devtools flavour by `to_har.py` (WebKit's lists no
 //!   preflights).
 //! - `truncated.har`, `malformed.har`: broken input.
-#![cfg(feature = "cli")]
-
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -306,8 +303,8 @@ fn broken_har_files_are_input_errors() {
 
 #[test]
 fn every_prefix_of_a_real_har_is_an_error_or_a_report_never_a_panic() {
+    use cors_explain::{explain, har};
     use fetch_cors::Profile;
-    use fetch_cors::explain::{explain, har};
     let text = std::fs::read_to_string(data("har/firefox-netmonitor.har")).unwrap();
     let mut cut = 0;
     while cut < text.len() {
@@ -476,4 +473,62 @@ fn raw_bad_block_is_an_input_error_with_a_line() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 2: expected a header line"), "{err}");
+}
+
+/// A fetch whose preflight the chosen profile's cache answered is fix-checked as if its cache
+/// still held the entry, even though the replay of the fix starts from an empty cache and the
+/// recording holds a later preflight (refused) that this profile never sent.
+#[test]
+fn fix_check_of_a_cache_hit_keeps_the_cached_grant() {
+    let entry = |t: &str, method: &str, req: &str, status: u16, resp: &str| {
+        format!(
+            r#"{{"startedDateTime": "2024-01-01T00:00:{t}Z", "pageref": "p", "_resourceType": "{}",
+            "request": {{"method": "{method}", "url": "https://api.example/c", "headers": [{req}]}},
+            "response": {{"status": {status}, "headers": [{resp}], "redirectURL": ""}}}}"#,
+            if method == "OPTIONS" {
+                "preflight"
+            } else {
+                "fetch"
+            }
+        )
+    };
+    let origin = r#"{"name": "Origin", "value": "https://app.example"}"#;
+    let preflight_req =
+        format!(r#"{origin}, {{"name": "Access-Control-Request-Method", "value": "PUT"}}"#);
+    let granted = r#"{"name": "Access-Control-Allow-Origin", "value": "https://app.example"},
+        {"name": "Access-Control-Allow-Methods", "value": "PUT"},
+        {"name": "Access-Control-Max-Age", "value": "600"}"#;
+    let acao = r#"{"name": "Access-Control-Allow-Origin", "value": "https://app.example"}"#;
+    let entries = [
+        entry("01.000", "OPTIONS", &preflight_req, 204, granted),
+        entry("01.100", "PUT", origin, 200, acao),
+        // A second preflight, refused: Chromium, with the first one cached, does not send it.
+        entry("02.000", "OPTIONS", &preflight_req, 403, ""),
+        entry("02.100", "PUT", origin, 200, ""),
+    ];
+    let har = format!(
+        r#"{{"log": {{"version": "1.2", "creator": {{"name": "WebInspector"}},
+        "pages": [{{"id": "p", "title": "https://app.example/"}}], "entries": [{}]}}}}"#,
+        entries.join(",")
+    );
+    let dir = std::env::temp_dir().join(format!("cors-explain-cache-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("cache.har");
+    std::fs::write(&path, har).unwrap();
+    let (report, _) = json(&[path.to_str().unwrap(), "--profile", "chromium"]);
+    std::fs::remove_dir_all(&dir).ok();
+    let second = &fetches(&report)[1];
+    assert_eq!(second["decision"], "preflight-cache-hit", "{second}");
+    assert_eq!(second["failure"]["error"], "MissingAllowOrigin");
+    assert_eq!(
+        second["failure"]["fix_verified"], true,
+        "{}",
+        second["failure"]
+    ); // The cached grant covers the preflight: no fix for the refused one is called for.
+    assert_eq!(
+        second["failure"]["further_fixes"],
+        serde_json::json!([]),
+        "{}",
+        second["failure"]
+    );
 }

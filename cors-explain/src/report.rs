@@ -5,8 +5,40 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::fix::Fix;
-use super::replay::Decision;
+use crate::Input;
+use crate::fix::Fix;
+
+/// Which path the fetch took.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    /// A same-origin request: no CORS check.
+    SameOrigin,
+    /// Mode `no-cors`: an opaque response, no CORS check.
+    NoCors,
+    /// A CORS request without a preflight (safelisted method and headers).
+    Simple,
+    /// A CORS request that needed a preflight, and sent one.
+    Preflighted,
+    /// A CORS request that needed a preflight, answered from the preflight cache.
+    PreflightCacheHit,
+    /// Nothing was sent: the request failed before any network activity.
+    NotSent,
+}
+
+impl Decision {
+    /// The kebab-case name used in the JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Decision::SameOrigin => "same-origin",
+            Decision::NoCors => "no-cors",
+            Decision::Simple => "simple",
+            Decision::Preflighted => "preflighted",
+            Decision::PreflightCacheHit => "preflight-cache-hit",
+            Decision::NotSent => "not-sent",
+        }
+    }
+}
 
 /// How a fetch ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -67,8 +99,9 @@ pub struct WireStep {
     pub hop: usize,
     /// The status of the response used, if there was one.
     pub status: Option<u16>,
-    /// `recording` (the recorded response) or `assumed` (a preflight not in the recording,
-    /// taken to have passed).
+    /// `recording` (the recorded or given response), `assumed` (a preflight not in the
+    /// recording, taken to have passed) or `cached` (in a fix check, a preflight the first
+    /// replay answered from its cache).
     pub source: &'static str,
     /// The HAR entry used.
     pub entry: Option<usize>,
@@ -102,7 +135,7 @@ pub struct Failure {
     pub rule: String,
     /// The Fetch Standard anchor of the failed step.
     pub spec: &'static str,
-    /// `server` or `request`: who has to change something.
+    /// `server`, `request` or `network`: who has to change something.
     pub blame: &'static str,
     /// `preflight`, `redirect` or `response`, for CORS-check failures.
     pub stage: Option<&'static str>,
@@ -172,6 +205,9 @@ pub struct FetchReport {
     pub outcome: Outcome,
     /// Why it was blocked and how to fix it.
     pub failure: Option<Failure>,
+    /// Raw input without `--credentials` whose server allows credentials: why the same
+    /// request is blocked when the page sends credentials (`None` when it is not).
+    pub with_credentials: Option<Failure>,
     /// What the browser itself recorded as the error (Chromium's `_error`, `_corsErrorStatus`).
     pub browser_recorded: Option<String>,
     /// The result under each of the four profiles.
@@ -206,6 +242,8 @@ pub struct Report {
     pub tool: &'static str,
     /// The JSON schema version, 1.
     pub schema_version: u32,
+    /// `har` or `raw`.
+    pub input: Input,
     /// The page's origin.
     pub page_origin: String,
     /// Where the origin came from.
@@ -269,7 +307,7 @@ fn label(out: &mut String, style: &Style, name: &str, text: &str) {
     let _ = writeln!(out, "   {} {text}", style.dim(&format!("{name:<9}")));
 }
 
-fn wire_line(w: &WireStep) -> String {
+fn wire_line(w: &WireStep, input: Input) -> String {
     let mut extra = Vec::new();
     match &w.origin {
         Some(o) => extra.push(format!("Origin: {o}")),
@@ -287,9 +325,69 @@ fn wire_line(w: &WireStep) -> String {
     let answer = match (w.status, w.source) {
         (Some(s), "assumed") => format!("-> {s} (not in the recording; assumed to pass)"),
         (Some(s), _) => format!("-> {s}"),
+        (None, _) if input == Input::Raw => "-> (no response given)".to_owned(),
         (None, _) => "-> (no response recorded)".to_owned(),
     };
     format!("{} {}  [{}] {answer}", w.method, w.url, extra.join(", "))
+}
+
+/// The lines of a failure: the rule, the console message, the spec step and the fixes.
+fn render_failure(out: &mut String, style: &Style, head: &str, status: Status, fail: &Failure) {
+    label(
+        out,
+        style,
+        head,
+        &format!("{} {}", style.status(status), fail.rule),
+    );
+    let mut lines = fail.console.lines();
+    label(
+        out,
+        style,
+        "console",
+        &format!(
+            "{} {}",
+            style.dim(&format!("({})", fail.console_engine)),
+            lines.next().unwrap_or("")
+        ),
+    );
+    for more in lines {
+        let _ = writeln!(out, "{INDENT}{more}");
+    }
+    label(
+        out,
+        style,
+        "rule",
+        &format!(
+            "{} {} (to change: the {})",
+            fail.error, fail.spec, fail.blame
+        ),
+    );
+    for (i, fix) in std::iter::once(&fail.fix)
+        .chain(&fail.further_fixes)
+        .enumerate()
+    {
+        let name = if i == 0 { "fix" } else { "then" };
+        label(
+            out,
+            style,
+            name,
+            &format!("on {}: {}", fix.target.describe(), fix.summary),
+        );
+        if let Some(s) = fix.status {
+            let _ = writeln!(out, "{INDENT}  {}", style.green(&format!("status {s}")));
+        }
+        for (n, v) in &fix.set_headers {
+            let _ = writeln!(out, "{INDENT}  {}", style.green(&format!("{n}: {v}")));
+        }
+        for a in &fix.also {
+            let _ = writeln!(out, "{INDENT}{}", style.dim(&format!("({a})")));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{INDENT}{}",
+        style.dim(&format!("[{}]", fail.fix_check))
+    );
 }
 
 impl Report {
@@ -320,18 +418,25 @@ impl Report {
             }
         );
         let s = &self.summary;
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "{} {} fetch(es): {} pass, {} blocked, {} incomplete; engines differ on {}; {} entr{} not replayed",
+            "{} {} fetch(es): {} pass, {} blocked, {} incomplete; engines differ on {}",
             style.bold("Summary:"),
             s.fetches,
             s.passed,
             s.blocked,
             s.incomplete,
             s.engines_differ,
-            s.skipped,
-            if s.skipped == 1 { "y" } else { "ies" }
         );
+        if self.input == Input::Har {
+            let _ = write!(
+                out,
+                "; {} entr{} not replayed",
+                s.skipped,
+                if s.skipped == 1 { "y" } else { "ies" }
+            );
+        }
+        out.push('\n');
         for f in &self.fetches {
             out.push('\n');
             let entries = match f.entries.as_slice() {
@@ -356,6 +461,7 @@ impl Report {
             );
             let source = match f.credentials_source {
                 "flag" => "from --credentials".to_owned(),
+                "default" => "the default of fetch(); --credentials to change it".to_owned(),
                 "cookie sent" => "a cookie was sent".to_owned(),
                 "no cookie sent" => "assumed: no cookie was sent".to_owned(),
                 other => other.to_owned(),
@@ -376,7 +482,7 @@ impl Report {
                     &mut out,
                     &style,
                     if i == 0 { "wire" } else { "" },
-                    &wire_line(w),
+                    &wire_line(w, self.input),
                 );
             }
             match f.outcome.status {
@@ -404,69 +510,7 @@ impl Report {
                 }
                 status => {
                     if let Some(fail) = &f.failure {
-                        label(
-                            &mut out,
-                            &style,
-                            "result",
-                            &format!("{} {}", style.status(status), fail.rule),
-                        );
-                        let mut lines = fail.console.lines();
-                        label(
-                            &mut out,
-                            &style,
-                            "console",
-                            &format!(
-                                "{} {}",
-                                style.dim(&format!("({})", fail.console_engine)),
-                                lines.next().unwrap_or("")
-                            ),
-                        );
-                        for more in lines {
-                            let _ = writeln!(out, "{INDENT}{more}");
-                        }
-                        label(
-                            &mut out,
-                            &style,
-                            "rule",
-                            &format!(
-                                "{} {} (to change: the {})",
-                                fail.error, fail.spec, fail.blame
-                            ),
-                        );
-                        for (i, fix) in std::iter::once(&fail.fix)
-                            .chain(&fail.further_fixes)
-                            .enumerate()
-                        {
-                            let head = if i == 0 { "fix" } else { "then" };
-                            label(
-                                &mut out,
-                                &style,
-                                head,
-                                &format!("on {}: {}", fix.target.describe(), fix.summary),
-                            );
-                            if let Some(s) = fix.status {
-                                let _ = writeln!(
-                                    out,
-                                    "{INDENT}  {}",
-                                    style.green(&format!("status {s}"))
-                                );
-                            }
-                            for (n, v) in &fix.set_headers {
-                                let _ = writeln!(
-                                    out,
-                                    "{INDENT}  {}",
-                                    style.green(&format!("{n}: {v}"))
-                                );
-                            }
-                            for a in &fix.also {
-                                let _ = writeln!(out, "{INDENT}{}", style.dim(&format!("({a})")));
-                            }
-                        }
-                        let _ = writeln!(
-                            out,
-                            "{INDENT}{}",
-                            style.dim(&format!("[{}]", fail.fix_check))
-                        );
+                        render_failure(&mut out, &style, "result", status, fail);
                     } else {
                         label(
                             &mut out,
@@ -480,6 +524,18 @@ impl Report {
                         );
                     }
                 }
+            }
+            if let Some(fail) = &f.with_credentials {
+                label(
+                    &mut out,
+                    &style,
+                    "if creds",
+                    &format!(
+                        "{} with credentials (fetch's credentials: 'include', XHR's withCredentials) the browser blocks it:",
+                        style.yellow("BUT")
+                    ),
+                );
+                render_failure(&mut out, &style, "", Status::Blocked, fail);
             }
             if let Some(b) = &f.browser_recorded {
                 label(
