@@ -27,7 +27,7 @@ const LAYERS: &[&[&str]] = &[
     &["machine", "diagnostics"],
     &["simulate"],
     &["policy"],
-    &["lint", "strategies", "explain"],
+    &["lint", "strategies"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
