@@ -1882,7 +1882,7 @@ def theme_fidelity(c: Corpus):
         ("Intervention", ["x", "<https://www.chromestatus.com/features/1>", "a" * 128, "a" * 129, "\u00e9"]),
     ):
         for v in values:
-            tag = slug(v) if len(v) <= 20 else f"len{len(v)}"
+            tag = slug(v.replace("+", "plus").replace("-", "neg").replace(".", "p")) if len(v) <= 20 else f"len{len(v)}"
             if name == "Save-Data" and v != v.lower():
                 tag = "upper" if v == v.upper() else "title"
             if name == "Intervention" and v == "\u00e9":
