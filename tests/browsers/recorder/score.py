@@ -28,7 +28,7 @@ import json
 import os
 import subprocess
 import sys
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -82,7 +82,13 @@ def categories(pred: dict, obs: dict) -> list[str]:
     if pr != orq:
         np_, no = sum(r[0] == "preflight" for r in pr), sum(r[0] == "preflight" for r in orq)
         if np_ != no:
-            out.append("browser sends more preflights" if no > np_ else "browser sends fewer preflights")
+            # which hosts the unmatched preflights went to: IP literal (A, B, C) or localhost (Bp)
+            pp = Counter((r[1], r[2]) for r in pr if r[0] == "preflight")
+            op = Counter((r[1], r[2]) for r in orq if r[0] == "preflight")
+            extra = (op - pp) if no > np_ else (pp - op)
+            hosts = sorted({"localhost" if letter == "Bp" else "127.0.0.1" for letter, _ in extra})
+            where = f" (to {' and '.join(hosts)})" if hosts else ""
+            out.append(("browser sends more preflights" if no > np_ else "browser sends fewer preflights") + where)
         elif len(pr) != len(orq):
             out.append("browser sends more requests" if len(orq) > len(pr) else "browser sends fewer requests")
         else:
