@@ -1911,6 +1911,13 @@ def theme_fidelity(c: Corpus):
                    (dict(origin="Bp", sleep=1500, **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
                    (dict(origin="Bp", method="DELETE"), SV(PF(methods="DELETE", max_age=60), [OK()]))))
 
+    for mode in ("no-store", "reload"):
+        c.add(t, f"9-{mode}-delete-then-put-bp", f"item 9: PUT cached (ACAM PUT); DELETE with cache '{mode}' (preflight ACAM DELETE, max-age 60); PUT again: "
+              "reuse shows the bypassing preflight neither erased nor replaced the PUT entry",
+              steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                       (dict(origin="Bp", method="DELETE", cache=mode), SV(PF(methods="DELETE", max_age=60), [OK()])),
+                       (dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()]))))
+
     # 10. Cross-Origin-Resource-Policy on no-cors responses
     for corp in ("same-site", "same-origin", "cross-origin", None, "SAME-SITE", "same-site, same-origin"):
         tag = "none" if corp is None else slug(corp) + ("-uc" if corp != corp.lower() else "")
