@@ -252,8 +252,8 @@ impl PreflightCache {
                 request.url().host(),
                 Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))
             ))
-            || (!self.rules.reuse_for_opaque_origins
-                && (!request.origin().is_tuple() || request.serialized_origin() == "null"))
+            // An opaque origin, or a tuple one a redirect tainted: both serialize as `null`.
+            || (!self.rules.reuse_for_opaque_origins && request.serialized_origin() == "null")
             || self
                 .rules
                 .bypass_for_cache_modes
