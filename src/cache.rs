@@ -34,6 +34,7 @@
 
 use std::collections::BTreeSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::num::NonZeroU64;
 
 use hashbrown::HashTable;
 use http::Method;
@@ -43,7 +44,8 @@ use crate::cors_preflight_fetch::{ParsedPreflight, PreflightGrant};
 use crate::header::safelist::is_cors_non_wildcard_request_header_name;
 use crate::header::values::MaxAge;
 use crate::main_fetch::PreflightNeed;
-use crate::profile::{CacheRules, CacheShape, Eviction, Profile};
+use crate::origin::Origin;
+use crate::profile::{CacheRules, CacheShape, Eviction, OpaqueOriginKey, Profile};
 use crate::request::{CredentialsMode, Request};
 use crate::time::Timestamp;
 
@@ -77,6 +79,8 @@ struct Slot {
 struct SlotKey {
     partition: Box<str>,
     origin: Box<str>,
+    /// The opaque origin's identity, when the profile keys opaque requesters by it.
+    opaque: Option<NonZeroU64>,
     url: Box<str>,
     /// `Some` only when the profile puts the credentials mode in the key.
     credentials: Option<bool>,
@@ -101,6 +105,7 @@ struct Item {
 struct KeyRef<'a> {
     partition: &'a str,
     origin: &'a str,
+    opaque: Option<NonZeroU64>,
     url: &'a str,
     credentials: Option<bool>,
 }
@@ -110,13 +115,21 @@ impl KeyRef<'_> {
         // Fixed keys: the crate holds no randomness. The slot bound caps what a crafted
         // collision can cost.
         let mut h = DefaultHasher::new();
-        (self.partition, self.origin, self.url, self.credentials).hash(&mut h);
+        (
+            self.partition,
+            self.origin,
+            self.opaque,
+            self.url,
+            self.credentials,
+        )
+            .hash(&mut h);
         h.finish()
     }
 
     fn matches(&self, k: &SlotKey) -> bool {
         *k.url == *self.url
             && *k.origin == *self.origin
+            && k.opaque == self.opaque
             && *k.partition == *self.partition
             && k.credentials == self.credentials
     }
@@ -125,6 +138,7 @@ impl KeyRef<'_> {
         SlotKey {
             partition: self.partition.into(),
             origin: self.origin.into(),
+            opaque: self.opaque,
             url: self.url.into(),
             credentials: self.credentials,
         }
@@ -173,13 +187,32 @@ impl PreflightCache {
         self.rules.capacity
     }
 
-    fn key<'a>(&self, request: &'a Request<'_>, partition: &'a str, include: bool) -> KeyRef<'a> {
-        KeyRef {
+    /// The slot key for `request`, or `None` when its origin is an opaque origin no other
+    /// request shares (so nothing is looked up or stored for it).
+    fn key<'a>(
+        &self,
+        request: &'a Request<'_>,
+        partition: &'a str,
+        include: bool,
+    ) -> Option<KeyRef<'a>> {
+        let origin = request.serialized_origin();
+        let opaque = match self.rules.opaque_origin_key {
+            OpaqueOriginKey::Serialized => None,
+            OpaqueOriginKey::Identity => match request.origin() {
+                // A sandboxed document: one opaque origin for all its fetches.
+                Origin::Opaque(o) => Some(o.id()?),
+                // A redirect-tainted request: a fresh opaque origin of its own.
+                Origin::Tuple(_) if origin == "null" => return None,
+                Origin::Tuple(_) => None,
+            },
+        };
+        Some(KeyRef {
             partition,
-            origin: request.serialized_origin(),
+            origin,
+            opaque,
             url: request.url().as_str(),
             credentials: self.rules.credentials_in_key.then_some(include),
-        }
+        })
     }
 
     fn find(&self, key: KeyRef<'_>) -> Option<usize> {
@@ -194,7 +227,7 @@ impl PreflightCache {
     /// The live items of the slot matching `request`, touching it for LRU.
     fn live_slot(&mut self, request: &Request<'_>, partition: &str) -> Option<&Slot> {
         let include = request.credentials_mode() == CredentialsMode::Include;
-        let id = self.find(self.key(request, partition, include))?;
+        let id = self.find(self.key(request, partition, include)?)?;
         if matches!(
             self.rules.eviction,
             Eviction::LeastRecentlyUsed | Eviction::ExpiredThenLeastRecentlyUsed
@@ -219,7 +252,8 @@ impl PreflightCache {
                 request.url().host(),
                 Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))
             ))
-            || (!self.rules.reuse_for_opaque_origins && !request.origin().is_tuple())
+            // An opaque origin, or a tuple one a redirect tainted: both serialize as `null`.
+            || (!self.rules.reuse_for_opaque_origins && request.serialized_origin() == "null")
             || self
                 .rules
                 .bypass_for_cache_modes
@@ -289,9 +323,9 @@ impl PreflightCache {
         let include = request.credentials_mode() == CredentialsMode::Include;
         let method = request.method().as_str().as_bytes();
         // The standard checks the method only when it is not safelisted (or the flag is set);
-        // an engine may exempt fewer methods.
+        // an engine may exempt fewer methods, or not check for the flag.
         let check_method = need.method_not_safelisted
-            || need.use_cors_preflight
+            || (need.use_cors_preflight && self.rules.preflight_flag_needs_method_entry)
             || !self
                 .rules
                 .lookup_exempt_methods
@@ -307,6 +341,11 @@ impl PreflightCache {
             return true;
         };
         let live = |i: &&Item| i.live(now) && i.entry_match(include);
+        // With nothing to check (only the flag forced the preflight), any live entry for the
+        // URL covers the request.
+        if !check_method && need.unsafe_headers.is_empty() {
+            return !slot.items.iter().any(|i| live(&i));
+        }
         let method_missing = check_method
             && !slot
                 .items
@@ -373,6 +412,13 @@ impl PreflightCache {
         };
         if self
             .rules
+            .no_store_for_cache_modes
+            .contains(&request.cache_mode())
+        {
+            return;
+        }
+        if self
+            .rules
             .max_url_len
             .is_some_and(|max| request.url().as_str().len() >= max)
         {
@@ -380,7 +426,9 @@ impl PreflightCache {
         }
         let include = grant.credentials();
         let expires = now.plus_secs(secs);
-        let key = self.key(request, partition, include);
+        let Some(key) = self.key(request, partition, include) else {
+            return;
+        };
         let id = match self.find(key) {
             Some(id) => id,
             None => self.insert_slot(key, now),
@@ -453,7 +501,9 @@ impl PreflightCache {
             SmallVec::from_slice(&[None])
         };
         for credentials in keys {
-            let mut key = self.key(request, partition, false);
+            let Some(mut key) = self.key(request, partition, false) else {
+                return;
+            };
             key.credentials = credentials;
             if let Some(id) = self.find(key) {
                 self.remove_slot(id);
@@ -809,15 +859,19 @@ mod tests {
     }
 
     #[test]
-    fn ip_hosts_are_never_reused_in_firefox() {
+    fn ip_hosts_reused_unless_the_profile_says_not() {
+        // Firefox reuses entries for IP-literal hosts (`fidelity-1-ip-put-twice-b`); the
+        // field still models an engine that does not.
+        let mut no_ip = Profile::FIREFOX;
+        no_ip.cache.reuse_for_ip_hosts = false;
         let page = Origin::parse("http://127.0.0.1:8801").unwrap();
         let grant_answer = answer(&[
             ("access-control-allow-methods", "PUT"),
             ("access-control-max-age", "60"),
         ]);
-        for (url, firefox_reuses) in [
-            ("http://127.0.0.1:8802/x", false),
-            ("http://localhost:8802/x", true),
+        for (url, ip) in [
+            ("http://127.0.0.1:8802/x", true),
+            ("http://localhost:8802/x", false),
         ] {
             let (parts, ()) = http::Request::put(url).body(()).unwrap().into_parts();
             let req = put_request(&parts, &page);
@@ -831,7 +885,11 @@ mod tests {
                 "access-control-allow-origin",
                 http::HeaderValue::from_static("http://127.0.0.1:8801"),
             );
-            for (profile, reuses) in [(Profile::FIREFOX, firefox_reuses), (Profile::SPEC, true)] {
+            for (profile, reuses) in [
+                (Profile::FIREFOX, true),
+                (Profile::SPEC, true),
+                (no_ip, !ip),
+            ] {
                 let mut cache = PreflightCache::new(&profile);
                 cache.store(&req, "", &grant_for(&req, &ok, &profile), Timestamp::ZERO);
                 assert_eq!(

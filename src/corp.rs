@@ -21,6 +21,7 @@ use http::HeaderName;
 
 use crate::header::values::{get, get_decode_split};
 use crate::origin::Origin;
+use crate::profile::Profile;
 use crate::request::{Mode, Request, ResponseTainting};
 use crate::response::ResponseHead;
 
@@ -53,6 +54,35 @@ pub fn cross_origin_resource_policy_check(
     response: ResponseHead<'_>,
     embedder: EmbedderPolicy,
 ) -> bool {
+    cross_origin_resource_policy_check_for(request, response, embedder, &Profile::SPEC)
+}
+
+/// [`cross_origin_resource_policy_check`] as `profile`'s engine runs it: under
+/// [`Profile::corp_same_site_matches_ip_hosts`]` == false` (Chromium), `same-site` never
+/// matches a response from an IP-literal host.
+///
+/// ```
+/// use fetch_cors::corp::{cross_origin_resource_policy_check_for, EmbedderPolicy};
+/// use fetch_cors::{Mode, Origin, Profile, Request, ResponseHead};
+///
+/// let page = Origin::parse("http://127.0.0.1:8801").unwrap();
+/// let (parts, ()) = http::Request::get("http://127.0.0.1:8802/x").extension(Mode::NoCors)
+///     .body(()).unwrap().into_parts();
+/// let req = Request::from_parts(&parts, &page).unwrap();
+/// let resp = http::Response::builder()
+///     .header("cross-origin-resource-policy", "same-site").body(()).unwrap();
+/// let check = |p: &Profile| {
+///     cross_origin_resource_policy_check_for(&req, ResponseHead::from(&resp), EmbedderPolicy::UnsafeNone, p)
+/// };
+/// assert!(check(&Profile::SPEC));
+/// assert!(!check(&Profile::CHROMIUM));
+/// ```
+pub fn cross_origin_resource_policy_check_for(
+    request: &Request<'_>,
+    response: ResponseHead<'_>,
+    embedder: EmbedderPolicy,
+    profile: &Profile,
+) -> bool {
     let value = get(response.headers, &CROSS_ORIGIN_RESOURCE_POLICY);
     let mut policy = value.and_then(|v| match v.single() {
         Some(b"same-origin") => Some(Policy::SameOrigin),
@@ -78,7 +108,13 @@ pub fn cross_origin_resource_policy_check(
             let target = Origin::from_url(request.url());
             let secure_ok = origin.as_tuple().is_some_and(|t| t.scheme() == "https")
                 || request.url().scheme() != "https";
-            origin.schemelessly_same_site(&target) && secure_ok
+            let ip_host = matches!(
+                request.url().host(),
+                Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))
+            );
+            origin.schemelessly_same_site(&target)
+                && secure_ok
+                && (profile.corp_same_site_matches_ip_hosts || !ip_host)
         }
     }
 }

@@ -18,7 +18,7 @@
 use http::HeaderName;
 
 use crate::cache::PreflightCache;
-use crate::corp::{EmbedderPolicy, cross_origin_resource_policy_check};
+use crate::corp::{EmbedderPolicy, cross_origin_resource_policy_check_for};
 use crate::cors_preflight_fetch::{
     build_preflight_request, check_grant_for, parse_preflight_response,
 };
@@ -44,9 +44,10 @@ pub enum FailedAt {
     /// The preflight's response was stored before its method and header checks, which then
     /// failed ([`CacheRules::store_before_validation`](crate::profile::CacheRules)).
     PreflightStoredFirst,
-    /// A response to the request (final or redirect) failed the CORS or CORP check, or was a
-    /// redirect under redirect mode `error`.
+    /// A response to the request (final or redirect) failed the CORS or CORP check.
     Response,
+    /// A redirect under redirect mode `error`.
+    RedirectModeError,
     /// HTTP-redirect fetch refused the redirect (bad `Location`, scheme, count, credentials).
     Redirect,
     /// The network failed: no response arrived.
@@ -64,6 +65,7 @@ impl FailedAt {
             // What was just stored stays: that is the point of storing first.
             FailedAt::PreflightStoredFirst => false,
             FailedAt::Response => profile.cache.clear_on_actual_failure,
+            FailedAt::RedirectModeError => profile.cache.clear_on_redirect_mode_error,
         }
     }
 }
@@ -180,7 +182,7 @@ pub fn handle_response<'r>(
     .map_err(|e| Failure::new(e, FailedAt::Response))?;
     // Step 5.
     if tainting == ResponseTainting::Opaque
-        && !cross_origin_resource_policy_check(request, response, embedder_policy)
+        && !cross_origin_resource_policy_check_for(request, response, embedder_policy, profile)
     {
         return Err(Failure::new(
             CorsError::BlockedByResourcePolicy,
@@ -196,6 +198,13 @@ pub fn handle_response<'r>(
         }
         _ => Exposure::filter(request, checked, &switch, response, profile)
             .map(HttpResponse::Final)
-            .map_err(|e| Failure::new(e, FailedAt::Response)),
+            .map_err(|e| {
+                let at = if switch == RedirectSwitch::Error {
+                    FailedAt::RedirectModeError
+                } else {
+                    FailedAt::Response
+                };
+                Failure::new(e, at)
+            }),
     }
 }

@@ -42,6 +42,7 @@ use smallvec::SmallVec;
 use url::Url;
 
 use crate::error::CorsError;
+use crate::network::origin_header;
 use crate::origin::{Origin, RedirectTaint};
 use crate::profile::{EmptyLocation, Profile};
 use crate::request::{Mode, RedirectMode, Request, ResponseTainting};
@@ -177,6 +178,10 @@ pub struct Redirect {
     pub removed_headers: SmallVec<[HeaderName; 5]>,
     /// The redirect-taint of the URL list once `url` is appended.
     pub redirect_taint: RedirectTaint,
+    /// Whether the next request keeps the `Origin` header this one carried even where the
+    /// standard would not append one
+    /// ([`RedirectRules::origin_kept_after_method_rewrite`](crate::profile::RedirectRules)).
+    pub origin_kept: bool,
 }
 
 impl Redirect {
@@ -244,11 +249,18 @@ pub fn http_redirect_fetch(
     }
     let headers = request.headers();
     let mut removed_headers = SmallVec::new();
-    // Step 12: 301/302 POST and 303 non-GET/HEAD become GET without a body.
+    // Step 12: 301/302 POST and 303 non-GET/HEAD become GET without a body; one engine also
+    // turns a cross-origin DELETE into GET on the other redirect statuses.
     let status = response.status;
     let method = request.method();
+    let current_origin = Origin::from_url(current);
+    let cross_origin = !current_origin.same_origin(&location_origin);
     let rewrite = (matches!(status.as_u16(), 301 | 302) && *method == Method::POST)
-        || (status == StatusCode::SEE_OTHER && *method != Method::GET && *method != Method::HEAD);
+        || (status == StatusCode::SEE_OTHER && *method != Method::GET && *method != Method::HEAD)
+        || (profile.redirect.cross_origin_delete_becomes_get
+            && cross_origin
+            && *method == Method::DELETE
+            && matches!(status.as_u16(), 301 | 302 | 307 | 308));
     if rewrite {
         for name in [
             CONTENT_ENCODING,
@@ -262,8 +274,7 @@ pub fn http_redirect_fetch(
         }
     }
     // Step 13: Authorization does not cross origins.
-    let current_origin = Origin::from_url(current);
-    if !current_origin.same_origin(&location_origin) && headers.contains_key(AUTHORIZATION) {
+    if cross_origin && headers.contains_key(AUTHORIZATION) {
         removed_headers.push(AUTHORIZATION);
     }
     // Step 18, and the redirect-taint of the longer URL list.
@@ -281,5 +292,8 @@ pub fn http_redirect_fetch(
         },
         removed_headers,
         redirect_taint,
+        origin_kept: rewrite
+            && profile.redirect.origin_kept_after_method_rewrite
+            && origin_header(request, request.tainting()).is_some(),
     })
 }

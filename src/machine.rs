@@ -310,7 +310,7 @@ impl CorsFetch {
     ///
     /// Fails when the request is one a page cannot make (a forbidden header).
     pub fn new(request: &Request<'_>, profile: &Profile) -> Result<CorsFetch, RequestError> {
-        if let Some(e) = crate::main_fetch::forbidden_header(request) {
+        if let Some(e) = crate::main_fetch::forbidden_header(request, profile) {
             return Err(e);
         }
         let history = FetchHistory {
@@ -595,7 +595,12 @@ impl CorsFetch {
     fn send_request(&mut self, cache: &mut PreflightCache) -> Action {
         let request = &self.request;
         let include = include_credentials(request, request.tainting());
-        let origin = origin_header(request, request.tainting());
+        let origin = origin_header(request, request.tainting()).or_else(|| {
+            request
+                .history()
+                .origin_kept
+                .then(|| request.serialized_origin())
+        });
         let uri: http::Uri = match request.url().as_str().parse() {
             Ok(uri) => uri,
             // The URL came from the url crate, so http::Uri accepts it; guard anyway.
@@ -696,6 +701,11 @@ impl CorsFetch {
                     redirect.redirect_taint,
                     &redirect.removed_headers,
                 );
+                if redirect.origin_kept {
+                    let mut history = self.request.history();
+                    history.origin_kept = true;
+                    self.request.set_hop(self.request.tainting(), history);
+                }
                 self.state = State::MainFetch;
             }
             Err(failure) => {

@@ -24,7 +24,7 @@
 
 use crate::error::{CorsError, RequestError};
 use crate::header::safelist::{
-    UnsafeNames, cors_unsafe_request_header_names, is_forbidden_request_header,
+    UnsafeNames, cors_unsafe_request_header_names, is_forbidden_request_header_in,
     is_no_cors_safelisted_in,
 };
 use crate::method::is_cors_safelisted_method;
@@ -124,7 +124,7 @@ impl Classification<'_> {
 /// Does not allocate for requests with up to eight CORS-unsafe header names.
 pub fn classify_request<'r>(request: &'r Request<'_>, profile: &Profile) -> Classification<'r> {
     let headers = request.headers();
-    if let Some(e) = forbidden_header(request) {
+    if let Some(e) = forbidden_header(request, profile) {
         return Classification::Rejected(e);
     }
 
@@ -170,13 +170,13 @@ pub fn classify_request<'r>(request: &'r Request<'_>, profile: &Profile) -> Clas
     Classification::Cors
 }
 
-/// A header a script cannot set (the "request" `Headers` guard): a caller that set one has a
-/// bug.
-pub(crate) fn forbidden_header(request: &Request<'_>) -> Option<RequestError> {
+/// A header a script cannot set (the "request" `Headers` guard, as the profile's engine runs
+/// it): a caller that set one has a bug.
+pub(crate) fn forbidden_header(request: &Request<'_>, profile: &Profile) -> Option<RequestError> {
     request
         .headers()
         .iter()
-        .find(|(n, v)| is_forbidden_request_header(n, v.as_bytes()))
+        .find(|(n, v)| is_forbidden_request_header_in(n, v.as_bytes(), &profile.safelist))
         .map(|(name, _)| RequestError::ForbiddenHeader { name: name.clone() })
 }
 
@@ -185,9 +185,11 @@ pub(crate) fn forbidden_header(request: &Request<'_>) -> Option<RequestError> {
 /// ([`RedirectRules::preflight_again_after_redirect`](crate::profile::RedirectRules)).
 fn forced_after_redirect(request: &Request<'_>, profile: &Profile) -> bool {
     let history = request.history();
+    // The preflight branch, not a sent preflight: a first hop served from the cache counts
+    // too (`fidelity-5-put-303-c-cached`).
     request.redirect_count() > 0
         && profile.redirect.preflight_again_after_redirect
-        && (history.preflight_sent || history.original_headers_unsafe)
+        && (history.preflight_branch || history.original_headers_unsafe)
 }
 
 /// The path main fetch step 12 takes, decided without looking at headers.

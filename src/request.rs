@@ -159,6 +159,10 @@ pub struct FetchHistory {
     pub preflight_sent: bool,
     /// Some hop so far took main fetch's preflight branch (sent or served from the cache).
     pub preflight_branch: bool,
+    /// A redirect kept the `Origin` header an earlier request carried
+    /// ([`Redirect::origin_kept`](crate::http_redirect_fetch::Redirect::origin_kept)), so
+    /// later requests send it even where the standard would not append one.
+    pub origin_kept: bool,
 }
 
 impl FetchHistory {

@@ -874,7 +874,13 @@ fn run_cache_ops(
                     })
                     .collect();
                 let m = req.method().as_str();
-                if need.method_not_safelisted || need.use_cors_preflight {
+                // With the flag alone, some engines take any live entry for the URL as cover.
+                let flag_needs_method =
+                    need.use_cors_preflight && profile.cache.preflight_flag_needs_method_entry;
+                if need.use_cors_preflight && !flag_needs_method {
+                    prop_assert!(!live.is_empty(), "{m} skipped its preflight with no entry");
+                }
+                if need.method_not_safelisted || flag_needs_method {
                     prop_assert!(
                         live.iter().any(|s| s
                             .methods

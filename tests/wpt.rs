@@ -9,7 +9,12 @@
 //! The runner does what a browser does with the crate: it starts a [`CorsFetch`] and answers
 //! every request the machine sends (preflights, the request, each redirect hop) from the
 //! simulated servers, until the machine is done; then it compares what it saw with the record's
-//! `expect`, under [`Profile::SPEC`] (WPT follows the standard). The request on hop `i` of the
+//! `expect`. It does so under each of the four profiles in turn: [`Profile::SPEC`] (WPT follows
+//! the standard) with `tests/data/wpt-expectations.txt`, then each engine profile with that
+//! file amended by `tests/data/wpt-expectations-<engine>.txt`, whose entries cite the browser
+//! recording (`tests/browsers/scenarios/`) that shows the engine answering otherwise. An
+//! engine file line `ID<TAB>reason` adds or replaces an entry; `!ID<TAB>reason` drops the
+//! Spec entry for `ID` (the engine passes that vector). The request on hop `i` of the
 //! fetch's URL list is answered by the `i`-th server of the record's chain: `hops[i]` (served at
 //! its `at` origin) or the `i`-th part of a `X -> Y` server description; a redirect points at
 //! the next hop's origin unless the record gives the Location. A `seq` record runs several
@@ -24,13 +29,14 @@
 //! vector fails.
 //!
 //! ```text
-//! cargo test --test wpt              # every vector
+//! cargo test --test wpt              # every vector, under every profile
 //! cargo test --test wpt -- ACAO      # ids containing "ACAO"
 //! cargo test --test wpt -- --exact SAFE-CT-001
+//! WPT_PROFILE=webkit cargo test --test wpt   # one profile only
 //! ```
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroU64;
 use std::path::Path;
@@ -54,7 +60,24 @@ const EXPECTATIONS: &str = concat!(
     "/tests/data/wpt-expectations.txt"
 );
 
-const PROFILE: Profile = Profile::SPEC;
+thread_local! {
+    /// The profile of the pass being run. The runner is single-threaded and runs one profile's
+    /// pass at a time, so the vectors' helpers read it here instead of taking a parameter.
+    static PROFILE: Cell<Profile> = const { Cell::new(Profile::SPEC) };
+}
+
+fn profile() -> Profile {
+    PROFILE.with(Cell::get)
+}
+
+/// The expectation file of an engine profile, amending the Spec one.
+fn engine_expectations(profile: &Profile) -> String {
+    format!(
+        "{}/tests/data/wpt-expectations-{}.txt",
+        env!("CARGO_MANIFEST_DIR"),
+        profile.engine.name()
+    )
+}
 
 // =============================================================================================
 // Outcomes
@@ -129,21 +152,79 @@ impl Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let (records, mut load_errors) = load_records();
-    let (expectations, expectation_errors) = load_expectations();
-    load_errors.extend(expectation_errors);
+    let (records, load_errors) = load_records();
+    let (spec_expectations, spec_errors) = load_expectations(EXPECTATIONS);
 
     if args.list {
-        for r in records.iter().filter(|r| args.selects(&r.id)) {
-            println!("{}: test", r.id);
+        for p in selected_profiles() {
+            for r in records.iter().filter(|r| args.selects(&r.id)) {
+                println!("{}: test", test_name(&p, &r.id));
+            }
         }
         return ExitCode::SUCCESS;
     }
 
+    let mut ok = true;
+    for p in selected_profiles() {
+        let mut errors = load_errors.clone();
+        errors.extend(spec_errors.iter().cloned());
+        let mut expectations = spec_expectations.clone();
+        if p.engine != Profile::SPEC.engine {
+            let path = engine_expectations(&p);
+            let (amend, amend_errors) = load_expectations(&path);
+            errors.extend(amend_errors);
+            for (id, reason) in amend {
+                match id.strip_prefix('!') {
+                    Some(dropped) if expectations.remove(dropped).is_none() => errors.push((
+                        id.clone(),
+                        format!("{path}: {id} drops an entry the Spec file does not have"),
+                    )),
+                    Some(_) => {}
+                    None => {
+                        expectations.insert(id, reason);
+                    }
+                }
+            }
+        }
+        PROFILE.with(|c| c.set(p));
+        ok &= run_pass(&p, &args, &records, &expectations, errors);
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// The profiles to run: all four, or the one `WPT_PROFILE` names.
+fn selected_profiles() -> Vec<Profile> {
+    match std::env::var("WPT_PROFILE") {
+        Ok(name) => Profile::by_name(&name).into_iter().collect(),
+        Err(_) => Profile::ALL.to_vec(),
+    }
+}
+
+/// `SAFE-CT-001` under the Spec profile, `chromium/SAFE-CT-001` under Chromium.
+fn test_name(profile: &Profile, id: &str) -> String {
+    if profile.engine == Profile::SPEC.engine {
+        id.to_owned()
+    } else {
+        format!("{}/{id}", profile.engine.name())
+    }
+}
+
+/// Runs every selected vector under `profile` with its `expectations`; `true` if all is well.
+fn run_pass(
+    profile: &Profile,
+    args: &Args,
+    records: &[Loaded],
+    expectations: &BTreeMap<String, String>,
+    load_errors: Vec<(String, String)>,
+) -> bool {
     let selected = records.iter().filter(|r| args.selects(&r.id)).count();
     let filtered_out = records.len() - selected;
     println!();
-    println!("running {selected} tests");
+    println!("running {selected} tests under {}", profile.engine.name());
 
     let mut passed = 0usize;
     let mut expected_fail = 0usize;
@@ -157,7 +238,7 @@ fn main() -> ExitCode {
     let known: HashMap<&str, ()> = records.iter().map(|r| (r.id.as_str(), ())).collect();
     for id in expectations.keys() {
         if !known.contains_key(id.as_str()) {
-            println!("test {id} ... FAILED");
+            println!("test {} ... FAILED", test_name(profile, id));
             failures.push((
                 id.clone(),
                 format!("expectation lists {id}, which is not a vector in {DATA_DIR}"),
@@ -171,13 +252,13 @@ fn main() -> ExitCode {
             Ok(rec) => run_record(&r.id, rec, &r.resolved),
         };
         let listed = expectations.get(&r.id);
+        let name = test_name(profile, &r.id);
         let (word, problem) = match (outcome, listed) {
             (Outcome::Pass, None) => ("ok", None),
             (Outcome::Pass, Some(_)) => (
                 "FAILED",
                 Some(format!(
-                    "expectation is stale: {} now passes (remove it from the expectations file)",
-                    r.id
+                    "expectation is stale: {name} now passes (remove it from the expectations file)"
                 )),
             ),
             (Outcome::Fail(msg), None) => ("FAILED", Some(msg)),
@@ -189,23 +270,23 @@ fn main() -> ExitCode {
             ),
             (Outcome::Fail(m), Some(_)) => {
                 if std::env::var_os("WPT_DEBUG").is_some() {
-                    eprintln!("XF {} FAIL {m}", r.id);
+                    eprintln!("XF {name} FAIL {m}");
                 }
                 ("expected-fail", None)
             }
             (Outcome::Unsupported(m), Some(_)) => {
                 if std::env::var_os("WPT_DEBUG").is_some() {
-                    eprintln!("XF {} UNSUP {m}", r.id);
+                    eprintln!("XF {name} UNSUP {m}");
                 }
                 unsupported_listed += 1;
                 ("expected-fail", None)
             }
         };
-        println!("test {} ... {word}", r.id);
+        println!("test {name} ... {word}");
         match (word, problem) {
             ("ok", _) => passed += 1,
             ("expected-fail", _) => expected_fail += 1,
-            (_, Some(msg)) => failures.push((r.id.clone(), msg)),
+            (_, Some(msg)) => failures.push((name, msg)),
             _ => {}
         }
     }
@@ -239,11 +320,7 @@ fn main() -> ExitCode {
         failures.len(),
     );
     println!();
-    if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    ok
 }
 
 // =============================================================================================
@@ -379,21 +456,18 @@ fn resolve(rec: &Value, prev: &Resolved, asis: &mut HashMap<String, Value>) -> R
 }
 
 /// Reads `ID<TAB>reason` lines. Returns the entries and the errors found.
-fn load_expectations() -> (BTreeMap<String, String>, Vec<(String, String)>) {
+fn load_expectations(path: &str) -> (BTreeMap<String, String>, Vec<(String, String)>) {
     let mut map = BTreeMap::new();
     let mut errors = Vec::new();
-    let text = match std::fs::read_to_string(EXPECTATIONS) {
+    let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (map, errors),
         Err(e) => {
-            errors.push((
-                "expectations".into(),
-                format!("cannot read {EXPECTATIONS}: {e}"),
-            ));
+            errors.push(("expectations".into(), format!("cannot read {path}: {e}")));
             return (map, errors);
         }
     };
-    let file = Path::new(EXPECTATIONS)
+    let file = Path::new(path)
         .file_name()
         .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
     for (n, line) in text.lines().enumerate() {
@@ -1095,7 +1169,7 @@ fn run_fetch(
             )));
         }
     };
-    let mut fetch = match CorsFetch::new(&request, &PROFILE) {
+    let mut fetch = match CorsFetch::new(&request, &profile()) {
         Ok(f) => f,
         Err(e) => return Ok(Observation::failed(format!("request rejected: {e}"))),
     };
@@ -1199,7 +1273,7 @@ fn run_variant(
     let headers = request_headers(req, &variant.method)?;
     let world = World::new(obj, req, resolved, variant, &start, &headers, &chain)?;
     let pr = PageRequest::build(req, variant, start, headers)?;
-    let mut cache = PreflightCache::new(&PROFILE);
+    let mut cache = PreflightCache::new(&profile());
     let obs = run_fetch(&pr, &world, &mut cache, Timestamp::ZERO, None)?;
     compare(expect, &obs)
 }
@@ -1275,7 +1349,7 @@ fn run_seq(id: &str, obj: &Map<String, Value>, resolved: &Resolved) -> Step<()> 
     if srv.starts_with("PNA ") {
         return unsupported("Private Network Access is tentative and deprecated; not implemented");
     }
-    let mut cache = PreflightCache::new(&PROFILE);
+    let mut cache = PreflightCache::new(&profile());
     let mut now = Timestamp::ZERO;
     // (method, headers) of the step before; the survey's first step is a GET + x-print.
     let mut prev = (
@@ -1416,7 +1490,7 @@ fn run_revalidation(obj: &Map<String, Value>) -> Step<()> {
         hop_status: Vec::new(),
         location: None,
     };
-    let mut cache = PreflightCache::new(&PROFILE);
+    let mut cache = PreflightCache::new(&profile());
     let mut observe = |reply: Reply| -> Step<Observation> {
         let start = target_url("B")?;
         let world = World::fixed(reply);

@@ -116,7 +116,12 @@ fn extra_value_matches(rule: ExtraValueRule, value: &[u8]) -> bool {
         }
         ExtraValueRule::Integer => !value.is_empty() && value.iter().all(u8::is_ascii_digit),
         ExtraValueRule::OneOf(allowed) => allowed.iter().any(|a| a.as_bytes() == value),
+        ExtraValueRule::OneOfIgnoringCase(allowed) => allowed
+            .iter()
+            .any(|a| a.as_bytes().eq_ignore_ascii_case(value)),
         ExtraValueRule::Any => value.iter().all(|&b| (0x20..=0x7E).contains(&b)),
+        // The caller has already applied the 128-byte limit.
+        ExtraValueRule::AnyValue => true,
     }
 }
 
@@ -312,6 +317,29 @@ pub fn is_forbidden_request_header(name: &HeaderName, value: &[u8]) -> bool {
     }
     // Step 4.
     false
+}
+
+/// [`is_forbidden_request_header`], plus the names the profile's `Headers` guard also drops
+/// ([`SafelistRules::extra_forbidden_request_headers`]).
+///
+/// ```
+/// use fetch_cors::header::safelist::is_forbidden_request_header_in;
+/// use fetch_cors::Profile;
+/// use http::header::USER_AGENT;
+///
+/// assert!(is_forbidden_request_header_in(&USER_AGENT, b"bot", &Profile::CHROMIUM.safelist));
+/// assert!(!is_forbidden_request_header_in(&USER_AGENT, b"bot", &Profile::FIREFOX.safelist));
+/// ```
+pub fn is_forbidden_request_header_in(
+    name: &HeaderName,
+    value: &[u8],
+    rules: &SafelistRules,
+) -> bool {
+    is_forbidden_request_header(name, value)
+        || rules
+            .extra_forbidden_request_headers
+            .iter()
+            .any(|n| *n == name.as_str())
 }
 
 /// Whether `name` (lowercase) is in [`FORBIDDEN_REQUEST_HEADER_NAMES`]. A `match` on the
@@ -657,19 +685,27 @@ mod tests {
         assert!(chromium("width", b"1920"));
         assert!(chromium("viewport-width", b"1280"));
         assert!(chromium("rtt", b"100"));
+        // Whole numbers only (`fidelity-9-rtt-100p5`).
+        assert!(!chromium("rtt", b"100.5"));
+        assert!(chromium("downlink", b"1.5"));
         assert!(chromium("downlink", b"1.7"));
         assert!(chromium("ect", b"4g"));
         assert!(chromium("ect", b"slow-2g"));
         assert!(!chromium("ect", b"5g"));
         assert!(!chromium("ect", b"4G"));
         assert!(chromium("save-data", b"on"));
+        // Compared ignoring case (`fidelity-9-save-data-upper`).
+        assert!(chromium("save-data", b"ON"));
+        assert!(chromium("save-data", b"On"));
         assert!(!chromium("save-data", b"off"));
         assert!(chromium(
             "intervention",
             b"<https://a.example>; level=\"warning\""
         ));
-        assert!(!chromium("intervention", b"a\tb"));
-        assert!(!chromium("intervention", b"\xe9"));
+        // Any value up to 128 bytes (`fidelity-9-intervention-byte-e9`,
+        // `fidelity-9-intervention-len129`).
+        assert!(chromium("intervention", b"\xe9"));
+        assert!(chromium("intervention", &[b'a'; 128]));
         assert!(!chromium("intervention", &[b'a'; 129]));
         assert!(!chromium("x-other", b"1"));
         // The standard has none of these.

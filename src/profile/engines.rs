@@ -2,8 +2,8 @@
 
 use super::rules::{
     CacheRules, CacheShape, EmptyLocation, Eviction, ExtraSafelistedHeader, ExtraValueRule,
-    MaxAgeParse, MaxAgeRules, MethodMatch, MultipleAllowOrigin, PreflightErrorOrder, RedirectRules,
-    SafelistRules, ScriptRules, TaintedPreflightCheck,
+    MaxAgeParse, MaxAgeRules, MethodMatch, MultipleAllowOrigin, OpaqueOriginKey,
+    PreflightErrorOrder, RedirectRules, SafelistRules, ScriptRules, TaintedPreflightCheck,
 };
 
 use crate::request::RequestCacheMode;
@@ -63,6 +63,11 @@ pub struct Profile {
     pub exposed_by_star_with_credentials: &'static [&'static str],
     /// How `Access-Control-Max-Age` is parsed, defaulted and capped.
     pub max_age: MaxAgeRules,
+    /// Whether a `Cross-Origin-Resource-Policy: same-site` response from an IP-literal host
+    /// can be same site with the page (HTML's *schemelessly same site*; Firefox, WebKit).
+    /// Chromium blocks it even for the same IP on another port
+    /// (`fidelity-10-corp-same-site-b`, `fidelity-10-corp-same-site-redirect-bp-b`).
+    pub corp_same_site_matches_ip_hosts: bool,
     /// Which failure a preflight response that fails both the CORS check and the status check
     /// is reported as. Reporting only.
     pub preflight_error_order: PreflightErrorOrder,
@@ -86,6 +91,7 @@ impl Profile {
             total_value_limit: Some(1024),
             combine_repeated: false,
             high_bytes_allowed: true,
+            extra_forbidden_request_headers: &[],
             deduplicate_unsafe_names: true,
         },
         authorization_covered_by_wildcard: false,
@@ -99,6 +105,7 @@ impl Profile {
             cap: None,
             parse: MaxAgeParse::Spec,
         },
+        corp_same_site_matches_ip_hosts: true,
         preflight_error_order: PreflightErrorOrder::CorsCheckFirst,
         cache: CacheRules {
             // The standard sets no bound; dropping entries early is allowed, so ours has one.
@@ -110,12 +117,16 @@ impl Profile {
             max_url_len: None,
             reuse_for_ip_hosts: true,
             reuse_for_opaque_origins: true,
+            opaque_origin_key: OpaqueOriginKey::Serialized,
+            preflight_flag_needs_method_entry: true,
             wildcard_entries_reused: true,
             wildcard_covers_authorization: false,
             lookup_exempt_methods: SAFELISTED_METHODS,
             clear_on_actual_failure: true,
+            clear_on_redirect_mode_error: true,
             store_before_validation: false,
             bypass_for_cache_modes: &[],
+            no_store_for_cache_modes: &[],
         },
         redirect: RedirectRules {
             check_redirects_with_initial_credentials: false,
@@ -128,6 +139,8 @@ impl Profile {
             preflight_origin_untainted: false,
             tainted_preflight_checked_against: TaintedPreflightCheck::Null,
             preflight_to_own_origin_unchecked: false,
+            origin_kept_after_method_rewrite: false,
+            cross_origin_delete_becomes_get: false,
         },
         script: ScriptRules {
             xhr_upload_listener_needs_body: false,
@@ -144,6 +157,7 @@ impl Profile {
             total_value_limit: Some(1024),
             combine_repeated: true,
             high_bytes_allowed: true,
+            extra_forbidden_request_headers: &["user-agent"],
             deduplicate_unsafe_names: true,
         },
         authorization_covered_by_wildcard: true,
@@ -157,6 +171,7 @@ impl Profile {
             cap: Some(7200),
             parse: MaxAgeParse::Chromium,
         },
+        corp_same_site_matches_ip_hosts: false,
         preflight_error_order: PreflightErrorOrder::CorsCheckFirst,
         cache: CacheRules {
             capacity: 1024,
@@ -167,16 +182,20 @@ impl Profile {
             max_url_len: Some(1024),
             reuse_for_ip_hosts: true,
             reuse_for_opaque_origins: false,
+            opaque_origin_key: OpaqueOriginKey::Identity,
+            preflight_flag_needs_method_entry: false,
             wildcard_entries_reused: true,
             wildcard_covers_authorization: false,
             lookup_exempt_methods: SAFELISTED_METHODS,
             clear_on_actual_failure: false,
+            clear_on_redirect_mode_error: false,
             store_before_validation: false,
             bypass_for_cache_modes: &[
                 RequestCacheMode::Reload,
                 RequestCacheMode::NoStore,
                 RequestCacheMode::NoCache,
             ],
+            no_store_for_cache_modes: &[RequestCacheMode::NoStore],
         },
         redirect: RedirectRules {
             check_redirects_with_initial_credentials: false,
@@ -189,6 +208,8 @@ impl Profile {
             preflight_origin_untainted: false,
             tainted_preflight_checked_against: TaintedPreflightCheck::Null,
             preflight_to_own_origin_unchecked: false,
+            origin_kept_after_method_rewrite: false,
+            cross_origin_delete_becomes_get: false,
         },
         script: ScriptRules {
             xhr_upload_listener_needs_body: true,
@@ -205,6 +226,7 @@ impl Profile {
             total_value_limit: None,
             combine_repeated: false,
             high_bytes_allowed: false,
+            extra_forbidden_request_headers: &[],
             deduplicate_unsafe_names: false,
         },
         authorization_covered_by_wildcard: true,
@@ -218,6 +240,7 @@ impl Profile {
             cap: Some(86400),
             parse: MaxAgeParse::Firefox,
         },
+        corp_same_site_matches_ip_hosts: true,
         preflight_error_order: PreflightErrorOrder::CorsCheckFirst,
         cache: CacheRules {
             capacity: 100,
@@ -226,14 +249,18 @@ impl Profile {
             shape: CacheShape::PerItem,
             credentials_in_key: true,
             max_url_len: None,
-            reuse_for_ip_hosts: false,
+            reuse_for_ip_hosts: true,
             reuse_for_opaque_origins: true,
+            opaque_origin_key: OpaqueOriginKey::Serialized,
+            preflight_flag_needs_method_entry: false,
             wildcard_entries_reused: false,
             wildcard_covers_authorization: false,
             lookup_exempt_methods: &["GET", "POST"],
             clear_on_actual_failure: true,
+            clear_on_redirect_mode_error: false,
             store_before_validation: false,
             bypass_for_cache_modes: &[RequestCacheMode::Reload, RequestCacheMode::NoStore],
+            no_store_for_cache_modes: &[],
         },
         redirect: RedirectRules {
             check_redirects_with_initial_credentials: false,
@@ -246,6 +273,8 @@ impl Profile {
             preflight_origin_untainted: true,
             tainted_preflight_checked_against: TaintedPreflightCheck::PageOrigin,
             preflight_to_own_origin_unchecked: true,
+            origin_kept_after_method_rewrite: false,
+            cross_origin_delete_becomes_get: false,
         },
         script: ScriptRules {
             xhr_upload_listener_needs_body: false,
@@ -263,6 +292,7 @@ impl Profile {
             total_value_limit: Some(1024),
             combine_repeated: true,
             high_bytes_allowed: true,
+            extra_forbidden_request_headers: &[],
             deduplicate_unsafe_names: true,
         },
         authorization_covered_by_wildcard: true,
@@ -276,6 +306,7 @@ impl Profile {
             cap: Some(600),
             parse: MaxAgeParse::WebKit,
         },
+        corp_same_site_matches_ip_hosts: true,
         preflight_error_order: PreflightErrorOrder::StatusFirst,
         cache: CacheRules {
             // WebKit's cache is unbounded; ours is not.
@@ -287,12 +318,16 @@ impl Profile {
             max_url_len: None,
             reuse_for_ip_hosts: true,
             reuse_for_opaque_origins: true,
+            opaque_origin_key: OpaqueOriginKey::Identity,
+            preflight_flag_needs_method_entry: false,
             wildcard_entries_reused: true,
             wildcard_covers_authorization: true,
             lookup_exempt_methods: SAFELISTED_METHODS,
             clear_on_actual_failure: false,
+            clear_on_redirect_mode_error: false,
             store_before_validation: true,
             bypass_for_cache_modes: &[],
+            no_store_for_cache_modes: &[],
         },
         redirect: RedirectRules {
             check_redirects_with_initial_credentials: true,
@@ -305,6 +340,8 @@ impl Profile {
             preflight_origin_untainted: false,
             tainted_preflight_checked_against: TaintedPreflightCheck::PageOriginIfStartedSameOrigin,
             preflight_to_own_origin_unchecked: false,
+            origin_kept_after_method_rewrite: true,
+            cross_origin_delete_becomes_get: true,
         },
         script: ScriptRules {
             xhr_upload_listener_needs_body: false,
@@ -360,7 +397,9 @@ const CHROMIUM_EXTRA_SAFELISTED: &[ExtraSafelistedHeader] = &[
     },
     ExtraSafelistedHeader {
         name: "rtt",
-        value: ExtraValueRule::Number,
+        // Whole numbers only (`fidelity-9-rtt-100p5` is preflighted); `downlink` takes
+        // decimals.
+        value: ExtraValueRule::Integer,
     },
     ExtraSafelistedHeader {
         name: "downlink",
@@ -372,10 +411,10 @@ const CHROMIUM_EXTRA_SAFELISTED: &[ExtraSafelistedHeader] = &[
     },
     ExtraSafelistedHeader {
         name: "save-data",
-        value: ExtraValueRule::OneOf(&["on"]),
+        value: ExtraValueRule::OneOfIgnoringCase(&["on"]),
     },
     ExtraSafelistedHeader {
         name: "intervention",
-        value: ExtraValueRule::Any,
+        value: ExtraValueRule::AnyValue,
     },
 ];

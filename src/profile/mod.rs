@@ -23,8 +23,8 @@ mod rules;
 
 pub use rules::{
     CacheRules, CacheShape, EmptyLocation, Eviction, ExtraSafelistedHeader, ExtraValueRule,
-    MaxAgeParse, MaxAgeRules, MethodMatch, MultipleAllowOrigin, PreflightErrorOrder, RedirectRules,
-    SafelistRules, ScriptRules, TaintedPreflightCheck,
+    MaxAgeParse, MaxAgeRules, MethodMatch, MultipleAllowOrigin, OpaqueOriginKey,
+    PreflightErrorOrder, RedirectRules, SafelistRules, ScriptRules, TaintedPreflightCheck,
 };
 // Inside the crate the profile is reached here; outside, only at the root.
 pub(crate) use engines::{Engine, Profile};

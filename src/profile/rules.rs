@@ -29,10 +29,11 @@ pub struct RedirectRules {
     /// Firefox; `redirect-error-no-location`).
     pub error_mode_needs_location: bool,
     /// Whether, after a redirect, a preflight is sent at the new URL whenever an earlier hop
-    /// was preflighted or the page's own headers included a CORS-unsafe one, even if the
-    /// redirect made the request simple (Firefox, WebKit; `redirect-rewrite-put-303`,
-    /// `redirect-a-post-json-303-b`, but not `redirect-303-a-b-put`). The standard decides
-    /// afresh from the redirected request.
+    /// took main fetch's preflight branch (whether its preflight was sent or came from the
+    /// cache) or the page's own headers included a CORS-unsafe one, even if the redirect made
+    /// the request simple (Firefox, WebKit; `redirect-rewrite-put-303`,
+    /// `redirect-a-post-json-303-b`, `fidelity-5-put-303-c-cached`, but not
+    /// `redirect-303-a-b-put`). The standard decides afresh from the redirected request.
     pub preflight_again_after_redirect: bool,
     /// Whether that preflight lists the original request's unsafe header names, even those the
     /// redirect removed (WebKit; `redirect-authorization-a-b`).
@@ -45,6 +46,15 @@ pub struct RedirectRules {
     /// Whether a preflight response from the page's own origin is not CORS-checked at all
     /// (Firefox; `redirect-pattern-a-b-a-put-spec` passes with `null` from A).
     pub preflight_to_own_origin_unchecked: bool,
+    /// Whether a redirect that rewrites the method keeps the `Origin` header the previous
+    /// request carried, so a same-origin `GET` after `PUT`/`POST`/`DELETE` 303 (or `POST`
+    /// 301/302) still sends it (WebKit; `fidelity-3-put-303-a-a`, `fidelity-3-post-302-a-a`).
+    /// The standard appends `Origin` afresh, and not for a same-origin `GET`.
+    pub origin_kept_after_method_rewrite: bool,
+    /// Whether a cross-origin 301, 302, 307 or 308 turns `DELETE` into `GET` without a body
+    /// (WebKit; `fidelity-4-delete-308-b-c`, `fidelity-4-delete-307-a-b`; same-origin
+    /// `fidelity-4-delete-308-b-b` keeps `DELETE`). The standard rewrites only as step 12 says.
+    pub cross_origin_delete_becomes_get: bool,
 }
 
 /// Which origin a preflight response after a tainting redirect must name.
@@ -110,15 +120,23 @@ pub struct CacheRules {
     pub credentials_in_key: bool,
     /// URLs this long or longer are never cached (Chromium: 1024).
     pub max_url_len: Option<usize>,
-    /// Whether a cached result is reused for a URL whose host is an IP address. Firefox
-    /// drops a cached entry when the host's DNS-cache record is newer than the entry, and an
-    /// IP-literal host gets a fresh record on nearly every request: the `-b` (127.0.0.1) twins
-    /// of the cache scenarios re-preflight in most Firefox runs and are listed in
-    /// `unstable-firefox.txt`, while the `-bp` (localhost) ones reuse the entry every time.
+    /// Whether a cached result is reused for a URL whose host is an IP address. Every
+    /// recorded engine reuses it (`fidelity-1-ip-put-twice-b`); Firefox's earlier misses on
+    /// `127.0.0.1` were its DNS cache checking entries against a fresh IPv6 record, gone with
+    /// `network.dns.disableIPv6` in the recorder's profile. Kept for engines that do not.
     pub reuse_for_ip_hosts: bool,
-    /// Whether a cached result is reused for a request from an opaque origin (Chromium does
-    /// not; `cache-context-opaque-twice-bp`).
+    /// Whether a cached result is reused for a request from an opaque origin, a sandboxed
+    /// document's or a redirect-tainted one (Chromium does not;
+    /// `cache-context-opaque-twice-bp`, `fidelity-2-tainted-twice`).
     pub reuse_for_opaque_origins: bool,
+    /// How a requester whose origin is opaque is keyed.
+    pub opaque_origin_key: OpaqueOriginKey,
+    /// Whether the use-CORS-preflight flag alone makes the lookup ask for a method entry
+    /// even for a method the lookup otherwise exempts (the standard). Every engine lets any
+    /// live entry for the URL cover such a request: an XHR `POST` with an upload listener
+    /// after a `PUT` (or header-only) entry is not preflighted
+    /// (`fidelity-8-put-then-xhr-upload-bp`, `fidelity-8-header-then-xhr-upload-bp`).
+    pub preflight_flag_needs_method_entry: bool,
     /// Whether cached `*` method and header entries are reused (Firefox does not;
     /// `cache-methods-acam-star-bp`).
     pub wildcard_entries_reused: bool,
@@ -135,6 +153,10 @@ pub struct CacheRules {
     /// (the standard, Firefox). Chromium and WebKit keep them
     /// (`cache-clear-after-actual-fail-bp`).
     pub clear_on_actual_failure: bool,
+    /// Whether the entries are cleared when a redirect under redirect mode `error` fails the
+    /// fetch (the standard clears on any network error of the preflight branch). Every engine
+    /// keeps them (`fidelity-6-redirect-error-bp`).
+    pub clear_on_redirect_mode_error: bool,
     /// Whether a preflight response that passes the CORS check and the status check is stored
     /// before the method and header checks, so even a rejected preflight is cached (WebKit;
     /// `cache-failed-method-not-cached-bp`).
@@ -143,6 +165,25 @@ pub struct CacheRules {
     /// `reload`, `no-store`, `no-cache`; Firefox: `reload`, `no-store`). The standard
     /// ignores the cache mode here (`cache-cache-mode-reload-bp`).
     pub bypass_for_cache_modes: &'static [RequestCacheMode],
+    /// Request cache modes under which a preflight result is not stored (Chromium:
+    /// `no-store`; `fidelity-9-no-store-delete-then-put-bp`, while `reload` stores,
+    /// `fidelity-9-reload-delete-then-put-bp`). The standard stores regardless.
+    pub no_store_for_cache_modes: &'static [RequestCacheMode],
+}
+
+/// How the preflight cache keys a requester whose origin is opaque.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OpaqueOriginKey {
+    /// By its byte serialization, `null`, one slot shared by every opaque requester (the
+    /// standard, Firefox; `fidelity-2-tainted-twice` reuses).
+    Serialized,
+    /// By identity: a sandboxed document's fetches share its opaque origin, and each
+    /// redirect-tainted request is an opaque origin of its own that nothing else matches
+    /// (Chromium, WebKit; `fidelity-2-tainted-twice` preflights again,
+    /// `fidelity-2-frame-tainted-twice` reuses in WebKit, `fidelity-2-tainted-then-frame`
+    /// keeps the two apart).
+    Identity,
 }
 
 /// What a full preflight cache evicts to make room.
@@ -206,6 +247,11 @@ pub struct SafelistRules {
     /// Whether `Access-Control-Request-Headers` lists each name once (the standard; Firefox
     /// repeats a name set twice, `acrh-duplicate-name`).
     pub deduplicate_unsafe_names: bool,
+    /// Header names, beyond the standard's forbidden request-header names, that the
+    /// `Headers` guard drops silently. Lowercase. Chromium drops an author `User-Agent`
+    /// (`fidelity-7-ua-get-b`: no preflight, not sent); the standard, Firefox and WebKit
+    /// keep it and preflight for it (`acrh=user-agent`).
+    pub extra_forbidden_request_headers: &'static [&'static str],
 }
 
 /// An engine-specific safelisted request header and the rule its value must meet.
@@ -227,8 +273,15 @@ pub enum ExtraValueRule {
     Integer,
     /// One of the listed ASCII tokens, compared case-sensitively.
     OneOf(&'static [&'static str]),
+    /// One of the listed ASCII tokens, compared ASCII-case-insensitively (Chromium's
+    /// `save-data`; `fidelity-9-save-data-upper`).
+    OneOfIgnoringCase(&'static [&'static str]),
     /// Any value made of visible ASCII and spaces.
     Any,
+    /// Any header value at all, bytes 0x80-0xFF included; only the 128-byte limit applies
+    /// (Chromium's `intervention`; `fidelity-9-intervention-byte-e9`,
+    /// `fidelity-9-intervention-len129`).
+    AnyValue,
 }
 
 /// How the request method is matched against `Access-Control-Allow-Methods` items.

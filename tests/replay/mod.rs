@@ -13,7 +13,7 @@ use std::num::NonZeroU64;
 
 use fetch_cors::header::mime::parse_mime_type;
 use fetch_cors::header::safelist::{
-    is_forbidden_request_header, is_no_cors_safelisted_in,
+    is_forbidden_request_header_in, is_no_cors_safelisted_in,
     is_privileged_no_cors_request_header_name,
 };
 use fetch_cors::header::values::{is_header_name, is_header_value, normalize_header_value};
@@ -318,8 +318,9 @@ fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
             .map_err(|_| Construct::Threw(format!("invalid header name {name}")))?;
         let value = HeaderValue::from_bytes(&value)
             .map_err(|_| Construct::Unsupported("header value http cannot hold".into()))?;
-        if is_forbidden_request_header(&name, value.as_bytes()) {
-            // The "request" guard drops it silently (XHR ignores it too).
+        if is_forbidden_request_header_in(&name, value.as_bytes(), &profile.safelist) {
+            // The "request" guard drops it silently (XHR ignores it too), as the profile's
+            // engine runs it.
             continue;
         }
         if xhr {

@@ -52,6 +52,7 @@ THEMES = [
     "forbidden",
     "credentials",
     "random",
+    "fidelity",
 ]
 
 # --------------------------------------------------------------------------
@@ -1718,6 +1719,478 @@ def theme_random(c: Corpus, count=170):
 
 
 # --------------------------------------------------------------------------
+# fidelity: one group per behaviour of issue 11 (items 1-10), each with controls
+
+
+def theme_fidelity(c: Corpus):
+    t = "fidelity"
+    PUT = dict(method="PUT", body="x")
+
+    def steps_of(*pairs):
+        """(F keywords, SV) pairs -> builder; 'sleep' in the keywords becomes sleep_before_ms."""
+
+        def build(sid):
+            out = []
+            for fk, sv in pairs:
+                fk = dict(fk)
+                sleep = fk.pop("sleep", None)
+                out.append(ST(F(sid, **fk), sv(sid) if callable(sv) else copy.deepcopy(sv), sleep))
+            return out
+
+        return build
+
+    # 1. Firefox preflight cache on IP-literal hosts (B, C are 127.0.0.1; Bp is localhost)
+    for o in ("B", "C", "Bp"):
+        c.add(t, f"1-ip-put-twice-{o.lower()}", f"item 1: PUT twice to {o} (max-age 60): the second PUT reuses the entry; B/C are IP literals, Bp the control",
+              steps_of((dict(origin=o, **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                       (dict(origin=o, **PUT), SV(PF(methods="PUT", max_age=60), [OK()]))))
+    c.add(t, "1-ip-header-three-b", "item 1: GET with X-A three times to B (ACAH X-A, max-age absent = 5 s): steps 1 and 2 reuse",
+          steps_of(*[(dict(headers=[("X-A", "1")]), SV(PF(headers="X-A"), [OK()]))] * 3))
+    c.add(t, "1-ip-b-then-c", "item 1: PUT to B, then PUT to C (other origin, own preflight), then PUT to B again: reuse at B",
+          steps_of((dict(origin="B", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                   (dict(origin="C", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                   (dict(origin="B", **PUT), SV(PF(methods="PUT", max_age=60), [OK()]))))
+
+    # 2. opaque origins are identities
+    def tainted(sid, pf_c_max_age=60):
+        """GET with X-T to B (preflight, Origin A), 302 to C/h1: preflight at C with Origin null."""
+        return SV(None, [R(302, [ACAO(), LOC("C", sid, 1)], preflight=PF(headers="X-T", max_age=60)),
+                         R(200, [ACAO("*")], preflight=PF(origin="*", headers="X-T", max_age=pf_c_max_age))])
+    XT = dict(headers=[("X-T", "1")])
+    c.add(t, "2-tainted-twice", "item 2: the same B->C redirect twice; the C hop runs with a tainted (opaque) origin and gets an entry (max-age 60) each time; "
+          "one shared 'null' key reuses it in step 1, a fresh opaque origin per request preflights C again",
+          steps_of((XT, tainted), (XT, tainted)))
+    c.add(t, "2-tainted-then-frame", "item 2: tainted B->C (entry at C/h1 for a tainted origin), then the opaque frame fetches C/h1 directly with X-T: "
+          "two different opaque origins, preflight",
+          steps_of((XT, tainted), (dict(origin="C", hop=1, page="opaque", **XT), lambda sid: tainted(sid))))
+    c.add(t, "2-frame-then-tainted", "item 2: the opaque frame fetches C/h1 with X-T (entry), then the page's tainted B->C reaches C/h1: preflight per opaque identity",
+          steps_of((dict(origin="C", hop=1, page="opaque", **XT), lambda sid: tainted(sid)), (XT, tainted)))
+    c.add(t, "2-frame-twice-c", "item 2 control: the same opaque frame fetches C with X-T twice: one opaque origin, reuse",
+          steps_of(*[(dict(origin="C", page="opaque", **XT), SV(PF(origin="*", headers="X-T", max_age=60), [OK(origin="*")]))] * 2))
+    c.add(t, "2-frame-tainted-twice", "item 2: from the opaque frame, B->C twice (the frame's origin is already opaque; redirect taints nothing new): reuse at both hops?",
+          steps_of(*[(dict(page="opaque", **XT), lambda sid: SV(None, [R(302, [ACAO("*"), LOC("C", sid, 1)], preflight=PF(origin="*", headers="X-T", max_age=60)),
+                                                                       R(200, [ACAO("*")], preflight=PF(origin="*", headers="X-T", max_age=60))]))] * 2))
+    c.add(t, "2-page-twice-c", "item 2 control: the page fetches C/h1 with X-T twice (origin A): reuse",
+          steps_of(*[(dict(origin="C", hop=1, **XT), lambda sid: tainted(sid))] * 2))
+
+    # 3. Origin on a same-origin redirect that changes the method
+    for m, st, to in (("PUT", 303, "A"), ("POST", 303, "A"), ("DELETE", 303, "A"), ("POST", 302, "A"), ("POST", 301, "A"),
+                      ("PUT", 307, "A"), ("PUT", 303, "B"), ("POST", 303, "B")):
+        def hops(sid, st=st, to=to):
+            return SV(PF(origin="A", methods="PUT, DELETE", headers="*"), [R(st, [LOC(to, sid, 1)]), R(200, [] if to == "A" else [ACAO()])])
+        what = "GET" if st == 303 or (st in (301, 302) and m == "POST") else m
+        c.add(t, f"3-{m.lower()}-{st}-a-{to.lower()}", f"item 3: {m} to A (same origin, Origin sent), {st} to {to}: {what} at {to}; is Origin still sent on the second hop?",
+              steps_of((dict(origin="A", method=m, body="x"), hops)))
+
+    # 4. method on a cross-origin redirect of DELETE (and controls)
+    for m in ("DELETE", "PUT", "patch"):
+        for st in (301, 302, 303, 307, 308):
+            if m != "DELETE" and st not in (301, 308):
+                continue
+            for chain in (("B", "C"), ("A", "B"), ("B", "B")):
+                def b4(sid, st=st, chain=chain, m=m):
+                    pf = PF(origin="*", methods="*", headers="*")
+                    return SV(pf, [R(st, [ACAO("*"), LOC(chain[1], sid, 1)]), R(200, [ACAO("*")])])
+                body = None if m == "DELETE" else "x"
+                c.add(t, f"4-{m.lower()}-{st}-{chain[0].lower()}-{chain[1].lower()}",
+                      f"item 4: {m} {chain[0]}->{chain[1]} via {st} (ACAO/ACAM/ACAH *): spec keeps {m} except on 303 (GET); which method reaches {chain[1]}?",
+                      steps_of((dict(origin=chain[0], method=m, body=body), b4)))
+
+    # 5. a redirect that makes the request simple, first hop's preflight from the cache
+    def cached_then_redirect(name, why, fk, pf, st, to="C"):
+        def s1(sid):
+            return SV(pf, [R(st, [ACAO(), LOC(to, sid, 1)]), R(200, [ACAO("*")], preflight=PF(origin="*", methods="*", headers="*"))])
+        c.add(t, name, why, steps_of((fk, SV(pf, [OK()])), (fk, s1)))
+    cached_then_redirect("5-put-303-c-cached", "item 5: PUT to B cached (step 0, max-age 60); step 1 PUT answered 303 to C (GET, simple): is C preflighted although B's preflight came from the cache?",
+                         PUT, PF(methods="PUT", max_age=60), 303)
+    cached_then_redirect("5-put-303-b-cached", "item 5: as 5-put-303-c-cached, but 303 to B itself (same origin as the first hop)",
+                         PUT, PF(methods="PUT", max_age=60), 303, to="B")
+    cached_then_redirect("5-json-302-c-cached", "item 5: POST application/json to B cached; step 1 answered 302 to C (GET without Content-Type, simple)",
+                         dict(method="POST", body="{}", headers=[("Content-Type", "application/json")]), PF(headers="Content-Type", max_age=60), 302)
+    cached_then_redirect("5-delete-303-c-cached", "item 5: DELETE to B cached; step 1 answered 303 to C",
+                         dict(method="DELETE"), PF(methods="DELETE", max_age=60), 303)
+    c.add(t, "5-put-303-c-sent", "item 5 control: PUT to B with a sent preflight, 303 to C: the known case (Firefox/WebKit preflight C)",
+          steps_of((PUT, lambda sid: SV(PF(methods="PUT", max_age=60), [R(303, [ACAO(), LOC("C", sid, 1)]),
+                                                                           R(200, [ACAO("*")], preflight=PF(origin="*", methods="*", headers="*"))]))))
+    c.add(t, "5-simple-302-c", "item 5 control: a simple GET to B 302 to C: no preflight anywhere",
+          steps_of((dict(), lambda sid: SV(PF(origin="*", methods="*", headers="*"), [R(302, [ACAO(), LOC("C", sid, 1)]), R(200, [ACAO("*")])]))))
+
+    # 6. the cache entry after a fetch fails on redirect: "error"
+    for o in ("Bp", "B"):
+        def s_err(sid):
+            return SV(PF(methods="PUT", max_age=60), [R(307, [ACAO(), LOC("C", sid, 1)]), OK()])
+        c.add(t, f"6-redirect-error-{o.lower()}", f"item 6: PUT to {o} cached (max-age 60); PUT with redirect 'error' answered 307 (fails); PUT again: preflight?",
+              steps_of((dict(origin=o, **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                       (dict(origin=o, redirect="error", **PUT), s_err),
+                       (dict(origin=o, **PUT), SV(PF(methods="PUT", max_age=60), [OK()]))))
+    c.add(t, "6-redirect-manual-bp", "item 6 control: as 6-redirect-error-bp with redirect 'manual' (opaqueredirect, not a failure)",
+          steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                   (dict(origin="Bp", redirect="manual", **PUT), lambda sid: SV(PF(methods="PUT", max_age=60), [R(307, [ACAO(), LOC("C", sid, 1)]), OK()])),
+                   (dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()]))))
+    c.add(t, "6-actual-fail-bp", "item 6 control: PUT cached; PUT whose actual response lacks ACAO (fails); PUT again",
+          steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                   (dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [R(200, [])])),
+                   (dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()]))))
+    c.add(t, "6-redirect-fail-follow-bp", "item 6 control: PUT cached; PUT that follows a 307 to a hop without ACAO (fails); PUT again",
+          steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                   (dict(origin="Bp", **PUT), lambda sid: SV(PF(methods="PUT", max_age=60), [R(307, [ACAO(), LOC("Bp", sid, 1)]), R(200, [])])),
+                   (dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()]))))
+
+    # 7. author-set User-Agent
+    UA = [("User-Agent", "fidelity-ua/1")]
+    c.add(t, "7-ua-get-b", "item 7: GET to B with User-Agent set by script, preflight allows user-agent: preflighted? header sent?",
+          steps_of((dict(headers=UA), SV(PF(headers="User-Agent"), [OK()]))))
+    c.add(t, "7-ua-get-b-no-preflight-answer", "item 7: GET to B with User-Agent, preflights answered 404: error if the engine preflights",
+          steps_of((dict(headers=UA), SV(None, [OK()]))))
+    c.add(t, "7-ua-get-a", "item 7: same-origin GET with User-Agent: which value goes on the wire?",
+          steps_of((dict(origin="A", headers=UA), SV(None, [R(200, [])]))))
+    c.add(t, "7-ua-xhr-b", "item 7: XHR setRequestHeader('User-Agent') to B, preflight allows it",
+          steps_of((dict(headers=UA, api="xhr"), SV(PF(headers="User-Agent"), [OK()]))))
+    c.add(t, "7-ua-no-cors-b", "item 7: no-cors GET with User-Agent to B (not no-CORS-safelisted: dropped by the guard)",
+          steps_of((dict(headers=UA, mode="no-cors"), SV(None, [R(200, [])]))))
+    c.add(t, "7-ua-and-xtest-b", "item 7: User-Agent plus X-T to B: ACRH lists which names?",
+          steps_of((dict(headers=UA + [("X-T", "1")]), SV(PF(headers="User-Agent, X-T"), [OK()]))))
+
+    # 8. a cached entry and the use-CORS-preflight flag (XHR upload listener)
+    XUP = dict(method="POST", body="x", api="xhr", upload=True)
+    c.add(t, "8-put-then-xhr-upload-bp", "item 8: fetch PUT cached (ACAM PUT, max-age 60); XHR POST with an upload listener: spec needs a POST method entry (preflight)",
+          steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])), (dict(origin="Bp", **XUP), SV(PF(max_age=60), [OK()]))))
+    c.add(t, "8-put-then-xhr-upload-b", "item 8: as 8-put-then-xhr-upload-bp on B",
+          steps_of((dict(origin="B", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])), (dict(origin="B", **XUP), SV(PF(max_age=60), [OK()]))))
+    c.add(t, "8-header-then-xhr-upload-bp", "item 8: GET with X-A cached (ACAH X-A, no ACAM); XHR POST with an upload listener",
+          steps_of((dict(origin="Bp", headers=[("X-A", "1")]), SV(PF(headers="X-A", max_age=60), [OK()])), (dict(origin="Bp", **XUP), SV(PF(max_age=60), [OK()]))))
+    c.add(t, "8-put-then-xhr-upload-other-url-bp", "item 8 control: PUT cached on /h0; XHR upload POST to /h1 (another URL): preflight",
+          steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK(), OK()])),
+                   (dict(origin="Bp", hop=1, **XUP), SV(PF(max_age=60), [OK(), OK()]))))
+    c.add(t, "8-xhr-upload-alone-bp", "item 8 control: XHR POST with an upload listener, nothing cached: preflight",
+          steps_of((dict(origin="Bp", **XUP), SV(PF(max_age=60), [OK()]))))
+    c.add(t, "8-put-max-age-0-then-xhr-upload-bp", "item 8 control: PUT preflight with max-age 0 (nothing cached); XHR upload POST: preflight",
+          steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=0), [OK()])), (dict(origin="Bp", **XUP), SV(PF(max_age=60), [OK()]))))
+    c.add(t, "8-put-then-xhr-upload-put-bp", "item 8 control: PUT cached, then XHR PUT with an upload listener: the PUT entry matches, no preflight",
+          steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                   (dict(origin="Bp", method="PUT", body="x", api="xhr", upload=True), SV(PF(methods="PUT", max_age=60), [OK()]))))
+    c.add(t, "8-put-include-then-xhr-upload-bp", "item 8: PUT cached with credentials 'include' (ACAC); XHR POST upload without withCredentials",
+          steps_of((dict(origin="Bp", credentials="include", **PUT), SV(PF(methods="PUT", cred=True, max_age=60), [OK(cred=True)])),
+                   (dict(origin="Bp", **XUP), SV(PF(cred=True, max_age=60), [OK(cred=True)]))))
+
+    # 9. Chromium's extra safelist values and cache erasure
+    for name, values in (
+        ("RTT", ["100", "0", "100.5", "1e2", "-1", "+5", "050"]),
+        ("Downlink", ["10", "1.5", "1e2", "-1"]),
+        ("DPR", ["1", "1.25"]),
+        ("Save-Data", ["on", "ON", "On", "off", "on;x"]),
+        ("Intervention", ["x", "<https://www.chromestatus.com/features/1>", "a" * 128, "a" * 129, "\u00e9"]),
+    ):
+        for v in values:
+            tag = slug(v.replace("+", "plus").replace("-", "neg").replace(".", "p")) if len(v) <= 20 else f"len{len(v)}"
+            if name == "Save-Data" and v != v.lower():
+                tag = "upper" if v == v.upper() else "title"
+            if name == "Intervention" and v == "\u00e9":
+                tag = "byte-e9"
+            c.add(t, f"9-{slug(name)}-{tag}", f"item 9: {name}: {v[:40]!r}{' (' + str(len(v)) + ' bytes)' if len(v) > 40 else ''}; Chromium safelists well-formed values (no preflight); the preflight allows the name",
+                  steps_of((dict(headers=[(name, v)]), SV(PF(headers=name), [OK()]))))
+    # erasing an entry that a lookup found stale or insufficient
+    c.add(t, "9-erase-insufficient-bp", "item 9: PUT cached (ACAM PUT), DELETE (own preflight, ACAM DELETE), PUT again: one entry per URL or erase-on-miss gives a third preflight",
+          steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                   (dict(origin="Bp", method="DELETE"), SV(PF(methods="DELETE", max_age=60), [OK()])),
+                   (dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()]))))
+    c.add(t, "9-erase-insufficient-max-age-0-bp", "item 9: PUT cached; DELETE whose preflight says max-age 0 (stores nothing new); PUT again: reuse unless the miss erased the entry",
+          steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                   (dict(origin="Bp", method="DELETE"), SV(PF(methods="DELETE", max_age=0), [OK()])),
+                   (dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()]))))
+    c.add(t, "9-erase-insufficient-header-bp", "item 9: GET with X-A cached (ACAH X-A); GET with X-B whose preflight says max-age 0; GET with X-A again",
+          steps_of((dict(origin="Bp", headers=[("X-A", "1")]), SV(PF(headers="X-A", max_age=60), [OK()])),
+                   (dict(origin="Bp", headers=[("X-B", "1")]), SV(PF(headers="X-B", max_age=0), [OK()])),
+                   (dict(origin="Bp", headers=[("X-A", "1")]), SV(PF(headers="X-A", max_age=60), [OK()]))))
+    c.add(t, "9-erase-insufficient-cred-bp", "item 9: same-origin PUT cached (no ACAC); include PUT (preflight with ACAC, max-age 0); same-origin PUT again",
+          steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                   (dict(origin="Bp", credentials="include", **PUT), SV(PF(methods="PUT", cred=True, max_age=0), [OK(cred=True)])),
+                   (dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()]))))
+    c.add(t, "9-stale-then-other-method-bp", "item 9: PUT+DELETE cached with max-age 1; after 1.5 s a PUT (stale: preflight, max-age 60); then DELETE: preflight (its grant expired too)",
+          steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT, DELETE", max_age=1), [OK()])),
+                   (dict(origin="Bp", sleep=1500, **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                   (dict(origin="Bp", method="DELETE"), SV(PF(methods="DELETE", max_age=60), [OK()]))))
+
+    for mode in ("no-store", "reload"):
+        c.add(t, f"9-{mode}-delete-then-put-bp", f"item 9: PUT cached (ACAM PUT); DELETE with cache '{mode}' (preflight ACAM DELETE, max-age 60); PUT again: "
+              "reuse shows the bypassing preflight neither erased nor replaced the PUT entry",
+              steps_of((dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()])),
+                       (dict(origin="Bp", method="DELETE", cache=mode), SV(PF(methods="DELETE", max_age=60), [OK()])),
+                       (dict(origin="Bp", **PUT), SV(PF(methods="PUT", max_age=60), [OK()]))))
+
+    # 10. Cross-Origin-Resource-Policy on no-cors responses
+    for corp in ("same-site", "same-origin", "cross-origin", None, "SAME-SITE", "same-site, same-origin"):
+        tag = "none" if corp is None else slug(corp) + ("-uc" if corp != corp.lower() else "")
+        hdr = [] if corp is None else [("Cross-Origin-Resource-Policy", corp)]
+        for o in ("B", "C", "Bp", "A"):
+            if corp not in ("same-site", "same-origin") and o not in ("B", "Bp"):
+                continue
+            site = {"A": "same origin", "B": "same site (IP literal 127.0.0.1, other port)", "C": "same site (IP literal, other port)",
+                    "Bp": "cross-site (localhost)"}[o]
+            c.add(t, f"10-corp-{tag}-{o.lower()}", f"item 10: no-cors GET to {o} ({site}), response CORP {corp!r}: blocked (fetch rejects) or opaque",
+                  steps_of((dict(origin=o, mode="no-cors"), SV(None, [R(200, hdr)]))))
+    c.add(t, "10-corp-same-site-b-cors", "item 10 control: cors GET to B with ACAO and CORP same-site: CORP is not checked for CORS responses",
+          steps_of((dict(), SV(None, [OK(extra=[("Cross-Origin-Resource-Policy", "same-origin")])]))))
+    c.add(t, "10-corp-same-site-opaque-b", "item 10: no-cors GET from the opaque frame to B, CORP same-site: an opaque origin is same site with nothing",
+          steps_of((dict(mode="no-cors", page="opaque"), SV(None, [R(200, [("Cross-Origin-Resource-Policy", "same-site")])]))))
+    c.add(t, "10-corp-same-site-redirect-bp-b", "item 10: no-cors GET to Bp 302 to B, CORP same-site on the final response: checked against the page origin A",
+          steps_of((dict(origin="Bp", mode="no-cors"), lambda sid: SV(None, [R(302, [LOC("B", sid, 1)]), R(200, [("Cross-Origin-Resource-Policy", "same-site")])]))))
+    c.add(t, "10-corp-same-origin-redirect-a", "item 10: no-cors GET to B 302 to A, CORP same-origin at A: the final URL is same origin, but the response is opaque (tainted)",
+          steps_of((dict(origin="B", mode="no-cors"), lambda sid: SV(None, [R(302, [LOC("A", sid, 1)]), R(200, [("Cross-Origin-Resource-Policy", "same-origin")])]))))
+
+
+# --------------------------------------------------------------------------
+# holdout: a second seeded-random family, kept out of the tuned corpus
+#
+# Written to tests/browsers/holdout/scenarios/holdout.jsonl (not scenarios/, so
+# tests/browser_replay.rs does not read it). Each case seeds
+# random.Random("<HOLDOUT_SEED>-<index>") and is built by one of four families, then gets
+# 0-2 extra mutations from MUTATIONS + HOLDOUT_MUTATIONS. The why names the seed, the family's
+# choices and the mutations.
+
+HOLDOUT_DIR = HERE.parent / "holdout" / "scenarios"
+HOLDOUT_SEED = "holdout-20261202"
+HOLDOUT_COUNT = 1200
+LETTERS = ("A", "B", "Bp", "C")
+H_METHODS = ("GET", "GET", "POST", "PUT", "DELETE", "patch", "HEAD", "put", "OPTIONS", "FOO")
+H_HEADERS = (("X-T", "1"), ("Content-Type", "application/json"), ("Accept-Language", "en"), ("Authorization", "Bearer x"),
+             ("Range", "bytes=0-1"), ("X-Up", "A"), ("Content-Language", "de"), ("Accept", "text/html"))
+
+
+def hop_methods(method, statuses):
+    """The method at each hop after the redirect statuses (the spec's rewriting)."""
+    out = [norm_method(method)]
+    for st in statuses:
+        m = out[-1]
+        if (st in (301, 302) and m == "POST") or (st == 303 and m not in ("GET", "HEAD")):
+            m = "GET"
+        out.append(m)
+    return out
+
+
+def hop_origins(chain, page):
+    """Serialized origin of the request at each hop; page 'opaque' is null throughout."""
+    if page == "opaque":
+        return ["null"] * len(chain)
+    return taint_origins(["A"] + list(chain))[1:] if chain[0] != "A" else taint_origins(list(chain))
+
+
+def h_chain_step(rng, sid, notes, page=None, api=None, credentials=None, method=None, headers=None, chain=None,
+                 star=None, redirect=None):
+    """One step: a chain of 1-4 hops with mixed statuses, methods and targets, answered by
+    (mostly) the spec's passing headers for the hop, with '*' instead where `star` says."""
+    page = page if page is not None else ("opaque" if rng.random() < 0.2 else None)
+    api = api if api is not None else ("xhr" if rng.random() < 0.2 else None)
+    credentials = credentials or rng.choice(["omit", "same-origin", "same-origin", "include"])
+    method = method or rng.choice(H_METHODS)
+    if headers is None:
+        headers = rng.sample(H_HEADERS, rng.choice([0, 0, 1, 1, 2]))
+    if chain is None:
+        n = rng.choice([1, 1, 2, 2, 3, 4])
+        chain = [rng.choice(LETTERS) for _ in range(n)]
+    statuses = [rng.choice([301, 302, 303, 307, 308]) for _ in chain[1:]]
+    star = star if star is not None else rng.random() < 0.3
+    redirect = redirect or ("follow" if rng.random() < 0.85 or api == "xhr" else rng.choice(["manual", "error"]))
+    methods = hop_methods(method, statuses)
+    origins = hop_origins(chain, page)
+    cred = credentials == "include"
+    hops = []
+    for i, letter in enumerate(chain):
+        o = origins[i]
+        same = page != "opaque" and o == "A" and letter == "A"
+        h = []
+        if not same:
+            h.append(ACAO("*" if star and not cred else o))
+            if cred:
+                h.append(ACAC())
+        if i < len(chain) - 1:
+            h.append(LOC(chain[i + 1], sid, i + 1))
+            r = R(statuses[i], h)
+        else:
+            extra = [("X-A", "1"), ACEH("*" if star else "X-A")] if rng.random() < 0.3 else []
+            r = R(rng.choice([200, 200, 200, 201, 204, 404, 500]), h + extra)
+        if not same:
+            hm = methods[i]
+            names = names_of(headers) or None
+            r["preflight"] = PF(origin="*" if star and not cred else o, cred=cred,
+                                methods="*" if star else hm, headers="*" if star and names else names,
+                                max_age=rng.choice([None, None, 0, 60]))
+        hops.append(r)
+    body = body_for(method) if api != "xhr" else (None if norm_method(method) in ("GET", "HEAD") else "x")
+    f = F(sid, origin=chain[0], method=method, headers=headers, credentials=credentials, redirect=redirect, body=body,
+          page=page, api=api, upload=(True if api == "xhr" and norm_method(method) == "POST" and rng.random() < 0.5 else None))
+    notes.append(f"{method} {'->'.join(chain)}" + (f" via {','.join(map(str, statuses))}" if statuses else "")
+                 + f" {credentials}" + (f" from {page}" if page else "") + (f" {api}" if api else "")
+                 + (f" headers {names_of(headers)}" if headers else "") + (" star" if star else "") + (f" redirect {redirect}" if redirect != "follow" else ""))
+    return ST(f, SV(None, hops))
+
+
+def h_family_chain(rng, sid, notes):
+    """multi-hop chain mixing statuses, methods and targets"""
+    return [h_chain_step(rng, sid, notes)]
+
+
+def h_family_cache(rng, sid, notes):
+    """cache reuse across contexts, APIs and credentials modes: 2-3 steps to one URL, each
+    varying page, API, credentials, method or headers; the first step usually caches"""
+    target = rng.choice(["B", "Bp", "C"])
+    base = dict(method=rng.choice(["PUT", "DELETE", "patch", "GET", "POST"]),
+                headers=rng.sample(H_HEADERS[:2] + H_HEADERS[3:4] + H_HEADERS[5:6], rng.choice([0, 1, 1])),
+                credentials=rng.choice(["same-origin", "include", "omit"]), page=None, api=None)
+    if base["method"] in ("GET", "POST") and not base["headers"]:
+        base["headers"] = [("X-T", "1")]
+    steps = []
+    for k in range(rng.choice([2, 2, 3])):
+        cur = dict(base)
+        if k:
+            for what in rng.sample(["page", "api", "credentials", "method", "headers", "hop", "fail"], rng.choice([1, 1, 2])):
+                if what == "page":
+                    cur["page"] = None if base["page"] == "opaque" else "opaque"
+                elif what == "api":
+                    cur["api"] = None if base["api"] == "xhr" else "xhr"
+                elif what == "credentials":
+                    cur["credentials"] = rng.choice([m for m in ("omit", "same-origin", "include") if m != base["credentials"]])
+                elif what == "method":
+                    cur["method"] = rng.choice([m for m in ("PUT", "DELETE", "patch", "PATCH", "POST", "GET") if m != base["method"]])
+                elif what == "headers":
+                    cur["headers"] = rng.sample(H_HEADERS, rng.choice([0, 1, 2]))
+                elif what == "hop":
+                    cur["hop"] = 1
+                elif what == "fail":
+                    cur["fail"] = True
+        page, api = cur["page"], cur["api"]
+        o = "null" if page == "opaque" else "A"
+        cred = cur["credentials"] == "include"
+        m = cur["method"]
+        names = names_of(cur["headers"]) or None
+        star = rng.random() < 0.2
+        pf = PF(origin="*" if star and not cred else o, cred=cred, methods="*" if star and not cred else norm_method(m),
+                headers=("*" if star and not cred else names) if names else None, max_age=rng.choice([60, 60, 60, None, 5, 0]))
+        ok = R(200, [ACAO(o)] + ([ACAC()] if cred else [])) if not cur.get("fail") else R(200, [])
+        hop = cur.get("hop", 0)
+        upload = True if api == "xhr" and norm_method(m) == "POST" and rng.random() < 0.6 else None
+        body = None if norm_method(m) in ("GET", "HEAD") else "x"
+        f = F(sid, origin=target, method=m, headers=cur["headers"], credentials=cur["credentials"], body=body, page=page, api=api,
+              upload=upload, hop=hop)
+        steps.append(ST(f, SV(pf, [copy.deepcopy(ok), copy.deepcopy(ok)])))
+        notes.append(f"s{k}: {m} {target}/h{hop} {cur['credentials']}" + (f" from {page}" if page else "") + (f" {api}" if api else "")
+                     + (" upload" if upload else "") + (f" headers {names}" if names else "") + (" star" if star else "")
+                     + (" actual fails" if cur.get("fail") else "") + f" max-age {next((v for n, v in pf['headers'] if n == 'Access-Control-Max-Age'), None)}")
+    return steps
+
+
+def h_family_wild(rng, sid, notes):
+    """'*' in ACAO/ACAM/ACAH/ACEH x credentials mode x redirect (0-2 hops)"""
+    cred = rng.choice(["omit", "same-origin", "include"])
+    n = rng.choice([1, 2, 3])
+    chain = [rng.choice(["B", "Bp", "C"])] + [rng.choice(LETTERS) for _ in range(n - 1)]
+    st = h_chain_step(rng, sid, notes, credentials=cred, chain=chain, star=False,
+                      method=rng.choice(["GET", "PUT", "DELETE", "POST"]), headers=rng.sample(H_HEADERS, rng.choice([0, 1, 2])))
+    stars = []
+    for label, r in all_responses([st]):
+        for name in ("Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Expose-Headers"):
+            if rng.random() < 0.35:
+                r["headers"] = [h for h in r["headers"] if h[0] != name] + [[name, "*"]]
+                stars.append(f"{SHORT[name]} * in {label}")
+        if rng.random() < 0.2:
+            r["headers"] = [h for h in r["headers"] if h[0] != "Access-Control-Allow-Credentials"] + [["Access-Control-Allow-Credentials", "true"]]
+            stars.append(f"ACAC true in {label}")
+    notes.append("; ".join(stars) if stars else "no '*'")
+    return [st]
+
+
+def h_family_opaque(rng, sid, notes):
+    """opaque-frame steps mixed with page steps: 2-3 steps, some from the sandboxed frame"""
+    target = rng.choice(["A", "B", "Bp", "C"])
+    method = rng.choice(["GET", "PUT", "POST", "DELETE"])
+    headers = rng.sample(H_HEADERS[:1] + H_HEADERS[3:4] + H_HEADERS[1:2], rng.choice([0, 1]))
+    steps = []
+    for k in range(rng.choice([2, 3])):
+        page = "opaque" if (k == 0 or rng.random() < 0.6) else None
+        chain = [target] + ([rng.choice(LETTERS)] if rng.random() < 0.4 else [])
+        steps.append(h_chain_step(rng, sid, notes, page=page or "A", chain=chain, method=method, headers=headers, redirect="follow",
+                                  api=None if rng.random() < 0.8 else "xhr"))
+        if page is None:
+            steps[-1]["fetch"].pop("page", None)
+    return steps
+
+
+SHORT = {"Access-Control-Allow-Origin": "ACAO", "Access-Control-Allow-Methods": "ACAM", "Access-Control-Allow-Headers": "ACAH",
+         "Access-Control-Expose-Headers": "ACEH"}
+H_FAMILIES = {"chain": h_family_chain, "cache": h_family_cache, "wild": h_family_wild, "opaque": h_family_opaque}
+
+
+def m_redirect_mode(rng, steps, sid):
+    k = rng.randrange(len(steps))
+    f = steps[k]["fetch"]
+    if f.get("api") == "xhr":
+        return None
+    new = rng.choice([m for m in ("follow", "manual", "error") if m != f["redirect"]])
+    f["redirect"] = new
+    return f"step {k} redirect -> {new}"
+
+
+def m_drop_preflight_grant(rng, steps, sid):
+    pfs = [(label, r) for label, r in all_responses(steps) if label.endswith("preflight")]
+    if not pfs:
+        return None
+    label, r = rng.choice(pfs)
+    name = rng.choice(["Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Allow-Credentials"])
+    before = len(r["headers"])
+    r["headers"] = [h for h in r["headers"] if h[0] != name]
+    return f"drop {name} from {label}" if len(r["headers"]) != before else None
+
+
+def m_acao_list(rng, steps, sid):
+    slots = [(label, r, i) for label, r, i in header_slots(steps) if r["headers"][i][0].lower() == "access-control-allow-origin"]
+    if not slots:
+        return None
+    label, r, i = rng.choice(slots)
+    v = r["headers"][i][1]
+    nv = rng.choice([f"{v}, {v}", f"{v} ", f"{v}/", v.upper()])
+    if nv == v:
+        return None
+    r["headers"][i] = [r["headers"][i][0], nv]
+    return f"ACAO of {label} -> {nv!r}"
+
+
+def m_cache_mode(rng, steps, sid):
+    k = rng.randrange(len(steps))
+    mode = rng.choice(["no-store", "reload", "no-cache", "force-cache"])
+    steps[k]["fetch"]["cache"] = mode
+    return f"step {k} cache {mode}"
+
+
+HOLDOUT_MUTATIONS = MUTATIONS + [m_redirect_mode, m_drop_preflight_grant, m_acao_list, m_cache_mode]
+
+
+def holdout_corpus(count=HOLDOUT_COUNT) -> list[dict]:
+    names = list(H_FAMILIES)
+    out, ids = [], set()
+    for i in range(count):
+        rng = random.Random(f"{HOLDOUT_SEED}-{i}")
+        fam = names[i % len(names)]
+        sid = f"holdout-{i:04d}-{fam}"
+        notes: list[str] = []
+        steps = H_FAMILIES[fam](rng, sid, notes)
+        done = []
+        for _ in range(rng.choice([0, 1, 1, 2])):
+            for _try in range(10):
+                mut = rng.choice(HOLDOUT_MUTATIONS)
+                d = mut(rng, steps, sid)
+                if d:
+                    done.append(f"{mut.__name__[2:]}: {d}")
+                    break
+        if not 1 <= len(steps) <= 3 or sid in ids or not ID_RE.match(sid):
+            raise SystemExit(f"holdout: bad case {sid}")
+        ids.add(sid)
+        why = (f"holdout seed index {i} (seed '{HOLDOUT_SEED}-{i}'), family {fam}: " + " / ".join(notes)
+               + ("; mutations: " + "; ".join(done) if done else ""))
+        out.append({"id": sid, "theme": "random", "why": why, "steps": steps})
+    return out
+
+
+# --------------------------------------------------------------------------
 
 
 def build_corpus() -> Corpus:
@@ -1736,6 +2209,7 @@ def build_corpus() -> Corpus:
     theme_forbidden(c)
     theme_credentials(c)
     theme_random(c)
+    theme_fidelity(c)
     return c
 
 
@@ -1747,6 +2221,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="compare with the files on disk instead of writing")
     ap.add_argument("--out-dir", default=str(OUT_DIR))
+    ap.add_argument("--holdout-dir", default=str(HOLDOUT_DIR), help="where holdout.jsonl goes (default tests/browsers/holdout/scenarios)")
     args = ap.parse_args()
     c = build_corpus()
     out = Path(args.out_dir)
@@ -1775,6 +2250,26 @@ def main() -> int:
             path.write_text(text, encoding="utf-8")
         print(f"{theme:17} {len(scs):4d}")
     print(f"{'total':17} {total:4d}  (sleep_before_ms total {sleep_ms} ms)")
+    # the holdout family, outside the tuned corpus
+    hold = holdout_corpus()
+    clash = {s["id"] for s in hold} & (c.ids | smoke_ids)
+    if clash:
+        raise SystemExit(f"holdout ids clash with the corpus: {sorted(clash)[:5]}")
+    hdir = Path(args.holdout_dir)
+    hpath = hdir / "holdout.jsonl"
+    text = render(hold)
+    if args.check:
+        if not hpath.exists() or hpath.read_text(encoding="utf-8") != text:
+            print(f"differs: {hpath}")
+            stale = True
+    else:
+        hdir.mkdir(parents=True, exist_ok=True)
+        hpath.write_text(text, encoding="utf-8")
+    fams = {}
+    for sc in hold:
+        fams[sc["id"].rsplit("-", 1)[1]] = fams.get(sc["id"].rsplit("-", 1)[1], 0) + 1
+    print(f"{'holdout':17} {len(hold):4d}  ({', '.join(f'{k} {v}' for k, v in fams.items())}; "
+          f"{sum(len(sc['steps']) for sc in hold)} steps, written to {hpath})")
     return 1 if stale else 0
 
 

@@ -686,6 +686,10 @@ FIREFOX_PREFS = {
     "browser.urlbar.speculativeConnect.enabled": False,
     "browser.places.speculativeConnect.enabled": False,
     "network.trr.mode": 5,
+    # A fresh IPv6 DNS-cache record for 127.0.0.1 makes the first preflight-cache lookup on an
+    # IP-literal host miss once per session (nsCORSListenerProxy CheckDNSCache), so cache reuse on
+    # B/C depended on run order. Without IPv6 lookups every run gives the same result.
+    "network.dns.disableIPv6": True,
     "network.proxy.type": 0,
     "network.http.http3.enable": False,
     "browser.safebrowsing.malware.enabled": False,
