@@ -131,9 +131,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-// The README's example runs as a doctest.
+// The README's examples run as doctests (one uses `strategies`, hence the feature).
 #[doc = include_str!("../README.md")]
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "proptest"))]
 pub struct ReadmeDoctests;
 
 // The `http` crate this one's API is written in, so users need not name a matching version.

@@ -141,6 +141,18 @@ struct Tally {
 }
 
 fn main() -> ExitCode {
+    // A published package leaves the recordings out (Cargo.toml `exclude`); only there is
+    // their absence not a failure.
+    let packaged = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".cargo_vcs_info.json")
+        .exists();
+    if packaged && !root().join("observations").is_dir() {
+        println!(
+            "browser_replay: skipped: this packaged copy has no recordings (tests/browsers/observations/)"
+        );
+        println!("0 passed, 0 failed, 1 skipped");
+        return ExitCode::SUCCESS;
+    }
     let filter: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
