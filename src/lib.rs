@@ -149,6 +149,7 @@ mod filtered_response;
 pub mod header;
 pub mod http_fetch;
 pub mod http_redirect_fetch;
+mod initiator;
 pub mod lint;
 mod machine;
 mod main_fetch;
@@ -174,6 +175,7 @@ pub use cors_preflight_fetch::{
 pub use error::{Blame, CorsError, RequestError, Stage};
 pub use filtered_response::{Exposure, check_response};
 pub use header::values::MaxAge;
+pub use initiator::{CorsSettings, Initiator, InitiatorSettings};
 pub use machine::{
     Action, ApiMisuse, CorsFetch, FetchResponse, Input, Outcome, Outgoing, OutgoingKind, StateKind,
     TRANSITIONS,
@@ -187,8 +189,8 @@ pub use origin::{
 };
 pub use profile::engines::{Engine, Profile};
 pub use request::{
-    CredentialsMode, FetchHistory, Mode, RedirectMode, Request, RequestCacheMode, ResponseTainting,
-    UseCorsPreflight,
+    CredentialsMode, Destination, FetchHistory, Mode, RedirectMode, Request, RequestCacheMode,
+    ResponseTainting, UseCorsPreflight,
 };
 pub use response::{ResponseHead, ResponseType, is_ok_status, is_redirect_status};
 pub use time::Timestamp;

@@ -638,9 +638,12 @@ impl CorsFetch {
         if let Some(origin) = origin {
             headers.insert(ORIGIN, origin);
         }
-        // Fetch step 12: `Accept: */*` when the page set none.
+        // Fetch step 12: the destination's `Accept` when the page set none.
         if !headers.contains_key(ACCEPT) {
-            headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+            headers.insert(
+                ACCEPT,
+                HeaderValue::from_static(request.destination().accept()),
+            );
         }
         self.state = State::AwaitingResponse;
         Action::Send(Outgoing {

@@ -60,6 +60,52 @@ impl Mode {
     }
 }
 
+/// A request's destination. <https://fetch.spec.whatwg.org/#concept-request-destination>
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Destination {
+    /// The empty string: `fetch()`, XHR, `EventSource`, `sendBeacon`.
+    #[default]
+    Empty,
+    /// `audio`.
+    Audio,
+    /// `font`.
+    Font,
+    /// `image`.
+    Image,
+    /// `script` (classic and module scripts).
+    Script,
+    /// `style`.
+    Style,
+    /// `video`.
+    Video,
+}
+
+impl Destination {
+    /// The spec's spelling (`""`, `image`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Destination::Empty => "",
+            Destination::Audio => "audio",
+            Destination::Font => "font",
+            Destination::Image => "image",
+            Destination::Script => "script",
+            Destination::Style => "style",
+            Destination::Video => "video",
+        }
+    }
+
+    /// The `Accept` value fetch gives a request of this destination that has none
+    /// (<https://fetch.spec.whatwg.org/#concept-fetch> step 12).
+    pub const fn accept(self) -> &'static str {
+        match self {
+            Destination::Image => "image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5",
+            Destination::Style => "text/css,*/*;q=0.1",
+            _ => "*/*",
+        }
+    }
+}
+
 /// A request's credentials mode. <https://fetch.spec.whatwg.org/#concept-request-credentials-mode>
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum CredentialsMode {
@@ -195,6 +241,7 @@ pub struct Request<'a> {
     cache_mode: RequestCacheMode,
     history: FetchHistory,
     original_headers: Option<Cow<'a, HeaderMap>>,
+    destination: Destination,
 }
 
 impl<'a> Request<'a> {
@@ -274,6 +321,7 @@ impl<'a> Request<'a> {
             cache_mode: RequestCacheMode::Default,
             history: FetchHistory::default(),
             original_headers: None,
+            destination: Destination::Empty,
         }
     }
 
@@ -417,6 +465,7 @@ impl<'a> Request<'a> {
             cache_mode: self.cache_mode,
             history: self.history,
             original_headers: self.original_headers.map(|h| Cow::Owned(h.into_owned())),
+            destination: self.destination,
         }
     }
 
@@ -439,6 +488,7 @@ impl<'a> Request<'a> {
             cache_mode: self.cache_mode,
             history: self.history,
             original_headers: self.original_headers.as_deref().map(Cow::Borrowed),
+            destination: self.destination,
         }
     }
 
@@ -482,6 +532,18 @@ impl<'a> Request<'a> {
     /// [`with_history`](Self::with_history) gave another.
     pub fn original_headers(&self) -> &HeaderMap {
         self.original_headers.as_deref().unwrap_or(&self.headers)
+    }
+
+    /// Sets the destination (see [`Request::with_initiator`] for an initiator's).
+    #[must_use]
+    pub fn with_destination(mut self, destination: Destination) -> Self {
+        self.destination = destination;
+        self
+    }
+
+    /// The destination.
+    pub fn destination(&self) -> Destination {
+        self.destination
     }
 
     /// The (normalized) method.

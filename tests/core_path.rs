@@ -35,7 +35,7 @@ const ACAO: (&str, &str) = ("access-control-allow-origin", "https://app.example"
 fn drive(
     fetch: &mut CorsFetch,
     cache: &mut PreflightCache,
-    server: impl Fn(&http::Request<()>) -> http::Response<()>,
+    mut server: impl FnMut(&http::Request<()>) -> http::Response<()>,
 ) -> (
     Vec<(OutgoingKind, Method, String, BodyAction)>,
     fetch_cors::Outcome,
@@ -471,4 +471,82 @@ fn fetch_history_drives_the_redirect_rules() {
     );
     assert!(FetchHistory::default().first_hop_credentialed(fetch_cors::CredentialsMode::Include));
     assert!(!history.first_hop_credentialed(fetch_cors::CredentialsMode::Omit));
+}
+
+/// An element's request goes through the machine with its initiator's mode, credentials and
+/// `Accept`, and redirects follow the same rules as for `fetch()`.
+#[test]
+fn element_requests_through_the_machine() {
+    use fetch_cors::{CredentialsMode, Initiator, Mode, ResponseType};
+    let page = page();
+    let profile = Profile::SPEC;
+    let mut cache = PreflightCache::new(&profile);
+    let (parts, ()) = http::Request::get("https://cdn.example/a.png")
+        .body(())
+        .unwrap()
+        .into_parts();
+    // <img> without crossorigin: no-cors, cookies included, an opaque result the page cannot read.
+    let img = Initiator::Image { crossorigin: None };
+    let request = Request::from_parts(&parts, &page)
+        .unwrap()
+        .with_initiator(&img);
+    assert_eq!(request.mode(), Mode::NoCors);
+    let mut fetch = CorsFetch::new(&request, &profile).unwrap();
+    let Action::Send(out) = fetch.poll(&mut cache, Timestamp::ZERO) else {
+        panic!("sent")
+    };
+    assert!(out.include_credentials);
+    assert_eq!(
+        out.request.headers()["accept"],
+        "image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5"
+    );
+    assert!(
+        out.request.headers().get("origin").is_none(),
+        "a no-cors GET has no Origin"
+    );
+    fetch
+        .handle_response(&response(200, &[]), &mut cache, Timestamp::ZERO)
+        .unwrap();
+    let Action::Done(Ok(seen)) = fetch.poll(&mut cache, Timestamp::ZERO) else {
+        panic!("done")
+    };
+    assert_eq!(seen.response_type, ResponseType::Opaque);
+    assert!(
+        !img.page_can_read(seen.response_type),
+        "the canvas would be tainted"
+    );
+
+    // <img crossorigin=anonymous>, redirected to another origin: the second hop is CORS-checked
+    // with the tainted origin `null`.
+    let anon = Initiator::Image {
+        crossorigin: Some("anonymous"),
+    };
+    let request = Request::from_parts(&parts, &page)
+        .unwrap()
+        .with_initiator(&anon);
+    assert_eq!(request.credentials_mode(), CredentialsMode::SameOrigin);
+    let mut fetch = CorsFetch::new(&request, &profile).unwrap();
+    let mut origins = Vec::new();
+    let (_, outcome) = drive(&mut fetch, &mut cache, |req| {
+        origins.push(
+            req.headers()
+                .get("origin")
+                .map(|v| v.to_str().unwrap().to_owned()),
+        );
+        if req.uri().host() == Some("cdn.example") {
+            response(302, &[ACAO, ("location", "https://img.other/a.png")])
+        } else {
+            response(200, &[("access-control-allow-origin", "null")])
+        }
+    });
+    let seen = outcome.unwrap();
+    assert_eq!(seen.response_type, ResponseType::Cors);
+    assert!(anon.page_can_read(seen.response_type));
+    assert_eq!(
+        origins,
+        [
+            Some("https://app.example".to_owned()),
+            Some("null".to_owned())
+        ]
+    );
 }

@@ -21,6 +21,7 @@ const LAYERS: &[&[&str]] = &[
         "network",
         "corp",
         "scheme_fetch",
+        "initiator",
     ],
     &["cache"],
     &["http_fetch"],
