@@ -15,8 +15,8 @@ use fetch_cors::header::{
 };
 use fetch_cors::method::{is_cors_safelisted_method, is_forbidden_method};
 use fetch_cors::{
-    Classification, CorsError, CredentialsMode, OpaqueOrigin, Origin, Profile, ResponseHead,
-    Stage, classify_request, cors_check,
+    Classification, CorsError, CredentialsMode, OpaqueOrigin, Origin, Profile, ResponseHead, Stage,
+    classify_request, cors_check,
 };
 use http::{HeaderMap, HeaderName, Method};
 
@@ -212,8 +212,12 @@ fn safelisted_method() {
         }
     }
     // C1: the predicate on an unnormalized method is byte-exact, as the standard says.
-    assert!(!is_cors_safelisted_method(&Method::from_bytes(b"get").unwrap()));
-    assert!(!is_cors_safelisted_method(&Method::from_bytes(b"Get").unwrap()));
+    assert!(!is_cors_safelisted_method(
+        &Method::from_bytes(b"get").unwrap()
+    ));
+    assert!(!is_cors_safelisted_method(
+        &Method::from_bytes(b"Get").unwrap()
+    ));
     assert!(is_cors_safelisted_method(&Method::GET));
     assert!(!is_cors_safelisted_method(&Method::OPTIONS));
 }
@@ -230,7 +234,8 @@ fn safelisted_header() {
 
 /// The bytes upstream allows alone in `Accept` and in a `Content-Type` charset: every ASCII
 /// byte but the CORS-unsafe ones.
-const ACCEPT_ALLOWED: &[u8] = b"\t !#$%&'*+,-./0123456789;=ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz|~";
+const ACCEPT_ALLOWED: &[u8] =
+    b"\t !#$%&'*+,-./0123456789;=ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz|~";
 /// The bytes upstream allows in `Accept-Language` and `Content-Language`.
 const LANGUAGE_ALLOWED: &[u8] =
     b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz *,-.;=";
@@ -319,7 +324,11 @@ fn safelisted_content_type() {
             ("text/html", false),
             ("image/png", false),
         ] {
-            assert_eq!(safelisted("content-type", value.as_bytes(), p), expected, "{value}");
+            assert_eq!(
+                safelisted("content-type", value.as_bytes(), p),
+                expected,
+                "{value}"
+            );
         }
         for name in ["CoNtEnt-TyPE", "cONTent-tYPE"] {
             assert!(safelisted(name, b"text/plain", p));
@@ -434,7 +443,13 @@ fn cors_unsafe_request_header_names_cases() {
     for p in &BOTH {
         assert_eq!(
             unsafe_names(&none, p),
-            sorted(&["content-type", "dpr", "accept-charset", "user-agent", "hoge"])
+            sorted(&[
+                "content-type",
+                "dpr",
+                "accept-charset",
+                "user-agent",
+                "hoge"
+            ])
         );
     }
 

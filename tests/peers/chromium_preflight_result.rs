@@ -131,9 +131,19 @@ const METHOD_CASES: &[(&str, &str, Expect)] = &[
 /// `kHeaderCases`: (allow_headers, cache credentials, request headers, expected). Every row
 /// has `Access-Control-Allow-Methods: GET`, a GET request and request credentials `omit`.
 /// Upstream's `Host` row is difference R1.
-type HeaderCase = (&'static str, CredentialsMode, &'static [(&'static str, &'static str)], Expect);
+type HeaderCase = (
+    &'static str,
+    CredentialsMode,
+    &'static [(&'static str, &'static str)],
+    Expect,
+);
 const HEADER_CASES: &[HeaderCase] = &[
-    ("X-MY-HEADER", CredentialsMode::Omit, &[("X-MY-HEADER", "t")], Expect::Ok),
+    (
+        "X-MY-HEADER",
+        CredentialsMode::Omit,
+        &[("X-MY-HEADER", "t")],
+        Expect::Ok,
+    ),
     (
         "X-MY-HEADER, Y-MY-HEADER",
         CredentialsMode::Omit,
@@ -149,8 +159,18 @@ const HEADER_CASES: &[HeaderCase] = &[
     ("", CredentialsMode::Omit, &[("Accept", "*/*")], Expect::Ok),
     ("*", CredentialsMode::Omit, &[("xyzzy", "t")], Expect::Ok),
     // A `*` granted to a credentialed preflight is the literal name `*`.
-    ("*", CredentialsMode::Include, &[("xyzzy", "t")], Expect::Header("xyzzy")),
-    ("", CredentialsMode::Omit, &[("X-MY-HEADER", "t")], Expect::Header("x-my-header")),
+    (
+        "*",
+        CredentialsMode::Include,
+        &[("xyzzy", "t")],
+        Expect::Header("xyzzy"),
+    ),
+    (
+        "",
+        CredentialsMode::Omit,
+        &[("X-MY-HEADER", "t")],
+        Expect::Header("x-my-header"),
+    ),
     (
         "X-SOME-OTHER-HEADER",
         CredentialsMode::Omit,
@@ -280,7 +300,11 @@ fn parse_allow_control_allow_headers() {
         ("bad value", &[], false),
         ("X-MY-HEADER, ", &["X-MY-HEADER"], true),
         ("", &[], true),
-        (", X-MY-HEADER, Y-MY-HEADER, ,", &["X-MY-HEADER", "Y-MY-HEADER"], true),
+        (
+            ", X-MY-HEADER, Y-MY-HEADER, ,",
+            &["X-MY-HEADER", "Y-MY-HEADER"],
+            true,
+        ),
     ];
     for p in &BOTH {
         for (input, accepted, parses) in cases {
@@ -337,7 +361,11 @@ fn parse_allow_control_allow_methods() {
 }
 
 /// `Access-Control-Allow-Methods: GET`, the given `-Allow-Headers`, `omit` on both sides.
-fn authorization_case(allow_headers: &str, hdrs: &[(&str, &str)], p: &Profile) -> Result<(), CorsError> {
+fn authorization_case(
+    allow_headers: &str,
+    hdrs: &[(&str, &str)],
+    p: &Profile,
+) -> Result<(), CorsError> {
     let actual = request("GET", hdrs, CredentialsMode::Omit);
     let resp = preflight_response(Some("GET"), Some(allow_headers), CredentialsMode::Omit);
     let parsed = create(&resp, &actual, CredentialsMode::Omit, p)?;

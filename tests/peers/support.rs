@@ -64,7 +64,9 @@ pub(crate) fn origin(url: &str) -> Origin {
 
 /// An opaque origin with a fixed identity (one sandboxed document).
 pub(crate) fn opaque(id: u64) -> Origin {
-    Origin::from(OpaqueOrigin::with_id(NonZeroU64::new(id).expect("non-zero")))
+    Origin::from(OpaqueOrigin::with_id(
+        NonZeroU64::new(id).expect("non-zero"),
+    ))
 }
 
 /// A response head with `status` and the given header lines; `None` values are left out.
