@@ -8,4 +8,5 @@
 mod chromium_cors;
 mod chromium_preflight_cache;
 mod chromium_preflight_result;
+mod gecko_cross_site_xhr;
 mod support;
