@@ -8,7 +8,9 @@
 //! `allowCred`, and the test's `allowHeaders` / `allowMethods`, except that `noAllowPreflight`
 //! leaves every CORS header out (so a preflight fails); the request answers `status` (default
 //! 200) with the same origin and credentials headers, the test's `responseHeaders` and
-//! `exposeHeaders`, and `Content-Type: text/xml`. `pass` is whether the XHR succeeds.
+//! `exposeHeaders`, and `Content-Type: text/xml`. `pass` is whether the XHR succeeds; in a
+//! passing case with a preflight, the preflight's `Access-Control-Request-Method` and
+//! `-Request-Headers` must be what upstream's server checks for.
 //!
 //! Run under `Profile::SPEC` and `Profile::FIREFOX`. Upstream runs with
 //! `network.cors_preflight.authorization_covered_by_wildcard` off, which is the standard's
@@ -517,8 +519,25 @@ fn answers(case: &Case) -> (http::response::Parts, http::response::Parts) {
     (preflight, head(case.status, &lines))
 }
 
-/// What the XHR saw: success, its status and the response header names script can read.
-fn run(case: &Case, profile: &Profile) -> Result<(u16, Vec<String>), String> {
+/// What the XHR saw: its status and the response header names script can read, or why it
+/// failed; and the preflight's `Access-Control-Request-Method` and `-Request-Headers`, if
+/// one was sent.
+type Seen = (
+    Result<(u16, Vec<String>), String>,
+    Option<(String, Option<String>)>,
+);
+
+fn run(case: &Case, profile: &Profile) -> Seen {
+    let mut sent = None;
+    let outcome = run_inner(case, profile, &mut sent);
+    (outcome, sent)
+}
+
+fn run_inner(
+    case: &Case,
+    profile: &Profile,
+    sent: &mut Option<(String, Option<String>)>,
+) -> Result<(u16, Vec<String>), String> {
     let page = origin(PAGE);
     let url = match case.userinfo {
         Some(info) => TARGET.replacen("https://", &format!("https://{info}@"), 1),
@@ -549,6 +568,12 @@ fn run(case: &Case, profile: &Profile) -> Result<(u16, Vec<String>), String> {
         match fetch.poll(&mut cache, Timestamp::ZERO) {
             Action::Send(out) => {
                 let answer = if out.kind == OutgoingKind::Preflight {
+                    let h = out.request.headers();
+                    let text = |n: &str| h.get(n).map(|v| v.to_str().unwrap().to_owned());
+                    *sent = Some((
+                        text("access-control-request-method").unwrap_or_default(),
+                        text("access-control-request-headers"),
+                    ));
                     &preflight
                 } else {
                     &actual
@@ -581,6 +606,31 @@ fn is_g1(case: &Case, profile: &Profile) -> bool {
         && !case.with_cred
 }
 
+/// What upstream's server expects in a passing case's `Access-Control-Request-Headers`
+/// (`isUnsafeHeader` in the test): the lowercased names other than `Accept`,
+/// `Accept-Language` and a `Content-Type` with a safelisted value, sorted, comma-joined.
+fn expected_acrh(case: &Case) -> Option<String> {
+    let mut names: Vec<String> = case
+        .headers
+        .iter()
+        .filter(|(n, v)| {
+            let n = n.to_ascii_lowercase();
+            n != "accept"
+                && n != "accept-language"
+                && (n != "content-type"
+                    || ![
+                        "text/plain",
+                        "multipart/form-data",
+                        "application/x-www-form-urlencoded",
+                    ]
+                    .contains(&v.to_ascii_lowercase().as_str()))
+        })
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect();
+    names.sort();
+    (!names.is_empty()).then(|| names.join(","))
+}
+
 #[test]
 fn cross_site_xhr_table() {
     // test_CrossSiteXHR.html runTest(), the `tests` table.
@@ -588,7 +638,12 @@ fn cross_site_xhr_table() {
     for profile in [Profile::SPEC, Profile::FIREFOX] {
         let mut g1 = 0;
         for (i, case) in CASES.iter().enumerate() {
-            let got = run(case, &profile);
+            let (got, preflight) = run(case, &profile);
+            // A passing case's server checks what the preflight asked for.
+            if let (true, Some((acrm, acrh))) = (case.pass, &preflight) {
+                assert_eq!(acrm, case.method, "{:?} case {i}", profile.engine);
+                assert_eq!(*acrh, expected_acrh(case), "{:?} case {i}", profile.engine);
+            }
             let expected_pass = if is_g1(case, &profile) {
                 g1 += 1;
                 true
