@@ -251,6 +251,23 @@ impl Initiator<'_> {
     }
 }
 
+impl Request<'_> {
+    /// The same request as `initiator` makes it: its destination, and the mode and
+    /// credentials mode its standard gives (left as they are for [`Initiator::Fetch`]).
+    #[must_use]
+    pub fn with_initiator(self, initiator: &Initiator<'_>) -> Self {
+        let settings = initiator.settings();
+        let mut request = self.with_destination(settings.destination);
+        if let Some(mode) = settings.mode {
+            request = request.with_mode(mode);
+        }
+        if let Some(credentials) = settings.credentials {
+            request = request.with_credentials(credentials);
+        }
+        request
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,22 +385,5 @@ mod tests {
             "errors are muted"
         );
         assert!(!Initiator::Beacon { content_type: None }.page_can_read(ResponseType::Cors));
-    }
-}
-
-impl Request<'_> {
-    /// The same request as `initiator` makes it: its destination, and the mode and
-    /// credentials mode its standard gives (left as they are for [`Initiator::Fetch`]).
-    #[must_use]
-    pub fn with_initiator(self, initiator: &Initiator<'_>) -> Self {
-        let settings = initiator.settings();
-        let mut request = self.with_destination(settings.destination);
-        if let Some(mode) = settings.mode {
-            request = request.with_mode(mode);
-        }
-        if let Some(credentials) = settings.credentials {
-            request = request.with_credentials(credentials);
-        }
-        request
     }
 }
