@@ -36,6 +36,7 @@
 
 pub mod fix;
 pub mod har;
+pub mod message;
 pub mod raw;
 mod replay;
 mod report;
