@@ -113,9 +113,9 @@ impl Field {
             Field::RequestOrigin => "request_origin",
             Field::Document => "document_url",
             Field::Status => "status",
-            Field::ErrStatus => "error_status",
-            Field::ErrUrl => "error_url",
-            Field::ErrOrigin => "error_origin",
+            Field::ErrStatus => "status",
+            Field::ErrUrl => "url",
+            Field::ErrOrigin => "request_origin",
             Field::CredUrl => "location_with_credentials",
             Field::CredUrlStripped => "location",
             Field::Location => "location",
@@ -198,7 +198,7 @@ fn representatives() -> Vec<CorsError> {
         },
     ];
     // Most common first: among messages an engine words alike, the first is the guess.
-    for stage in [Stage::Response, Stage::Redirect, Stage::Preflight] {
+    for stage in [Stage::Response, Stage::Preflight, Stage::Redirect] {
         all.extend([
             CorsError::MissingAllowOrigin {
                 stage,
@@ -1004,14 +1004,14 @@ pub fn recognize(text: &str) -> Result<Recognized, NotRecognized> {
     if readings.len() > 1 {
         notes.push(format!(
             "{} words {} failures this way; the first reading is the most common, the wording in the other engines tells them apart",
-            primary.engine,
+            capitalized(primary.engine),
             readings.len()
         ));
     }
     if primary.stages.len() > 1 {
         notes.push(format!(
             "{} words this alike on a {}; the fix is for the first",
-            primary.engine,
+            capitalized(primary.engine),
             primary.stages.join(" or a ")
         ));
     }
@@ -1022,7 +1022,7 @@ pub fn recognize(text: &str) -> Result<Recognized, NotRecognized> {
             "only {} of the {} lines {} prints for this were pasted",
             first.lines_matched,
             t.lines.len(),
-            primary.engine
+            capitalized(primary.engine)
         ));
     }
     // What the rest of the paste says.
