@@ -406,7 +406,13 @@ fn templates() -> &'static [Template] {
         let mut out: Vec<Template> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for error in representatives() {
-            for engine in [Engine::Chromium, Engine::Firefox, Engine::WebKit] {
+            // Spec: the error's own `Display`, as cors-explain prints it under "rule".
+            for engine in [
+                Engine::Chromium,
+                Engine::Firefox,
+                Engine::WebKit,
+                Engine::Spec,
+            ] {
                 for api in [Api::Fetch, Api::Xhr] {
                     // Fewest facts first, so that of two templates that render alike the
                     // one assuming less is kept.
@@ -655,9 +661,12 @@ fn best(text: &str) -> Vec<Candidate> {
 const MIN_SCORE: usize = 12;
 
 /// One reading of the pasted message.
+///
+/// Besides the three browsers' wordings, the error's own `Display` text (what cors-explain
+/// and the library print as the rule) is recognized too, as engine `spec`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Reading {
-    /// The engine whose wording it is: `chromium`, `firefox` or `webkit`.
+    /// The engine whose wording it is: `chromium`, `firefox`, `webkit` or `spec`.
     pub engine: &'static str,
     /// `fetch`, `xhr`, or `fetch or xhr` when the engine words both alike.
     pub api: &'static str,
@@ -1077,12 +1086,20 @@ impl Recognized {
             "xhr" => "XMLHttpRequest",
             _ => "fetch() or XMLHttpRequest",
         };
-        let _ = writeln!(
-            out,
-            "{} {} console message, {api}",
-            paint("1", "Recognized:"),
-            capitalized(self.engine)
-        );
+        if self.engine == "spec" {
+            let _ = writeln!(
+                out,
+                "{} the rule as fetch-cors words it",
+                paint("1", "Recognized:")
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{} {} console message, {api}",
+                paint("1", "Recognized:"),
+                capitalized(self.engine)
+            );
+        }
         for (i, r) in self.readings.iter().enumerate() {
             if i == 1 {
                 let _ = writeln!(out, "\n{}", paint("1", "It could also be:"));

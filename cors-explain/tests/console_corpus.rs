@@ -6,10 +6,22 @@
 //! breaks), on one line, and each line alone. A paste is recognized when the engine is
 //! right and a reading, rebuilt from the values read from the paste, renders in that engine
 //! to exactly the pasted text: the reading names a `CorsError` that produces this message.
+//!
+//! The right variant: each scenario (`scenarios.jsonl`) is also run through the library with
+//! the browser's profile (the conformance replay of `tests/replay/`), and the `Display` text
+//! of the error it fails with is itself recognized (as engine `spec`); that variant, and its
+//! stage, must be one of the paste's readings.
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../tests/replay/mod.rs"]
+mod replay;
 
 use std::path::Path;
 
-use cors_explain::message::recognize;
+use std::collections::BTreeMap;
+
+use cors_explain::message::{Recognized, recognize};
+use fetch_cors::Profile;
 
 /// Entries not recognized, with why: `(browser, scenario id, why)`. Checked to still fail.
 const EXCEPTIONS: &[(&str, &str, &str)] = &[(
@@ -73,14 +85,53 @@ fn round_trips(browser: &str, text: &str) -> Result<String, String> {
     }
 }
 
+/// The error the library predicts for each scenario under `profile`, as its `Display` text.
+fn predicted(profile: &Profile) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(dir().join("scenarios.jsonl")).expect("scenarios");
+    let scenarios: Vec<replay::Scenario> = replay::read_jsonl(&text).expect("scenario file");
+    scenarios
+        .iter()
+        .filter_map(|s| {
+            let p = replay::predict(s, profile);
+            let e = p.steps.first()?.error.clone()?;
+            Some((s.id.clone(), e))
+        })
+        .collect()
+}
+
+/// Whether a reading of `r` is the variant (and stage) `display` is the `Display` of.
+fn right_variant(r: &Recognized, display: &str) -> Result<bool, String> {
+    let want = recognize(display).map_err(|e| format!("{display:?}: {e}"))?;
+    if want.engine != "spec" {
+        return Err(format!("{display:?} read as {}'s", want.engine));
+    }
+    let stage = want.readings[0].stages.first().copied();
+    let pos = r.readings.iter().position(|reading| {
+        reading.error == want.error && stage.is_none_or(|s| reading.stages.contains(&s))
+    });
+    match pos {
+        Some(i) => Ok(i == 0),
+        None => Err(format!(
+            "the library fails with {} ({stage:?}), the paste is read as {:?}",
+            want.error,
+            r.readings
+                .iter()
+                .map(|x| format!("{} {:?}", x.error, x.stages))
+                .collect::<Vec<_>>()
+        )),
+    }
+}
+
 #[test]
 fn every_recorded_console_message_is_recognized() {
+    let mut variants = (0, 0, 0);
     let mut total = 0;
     let mut recognized = 0;
     let mut single_lines = (0, 0);
     let mut failures = Vec::new();
     let mut excepted = Vec::new();
     for browser in ["chromium", "firefox", "webkit"] {
+        let expected = predicted(&Profile::by_name(browser).expect("profile"));
         let text = std::fs::read_to_string(dir().join(format!("{browser}.jsonl"))).expect("jsonl");
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let entry: serde_json::Value = serde_json::from_str(line).expect("JSON line");
@@ -98,6 +149,23 @@ fn every_recorded_console_message_is_recognized() {
             let pasted = lines.join("\n");
             let exception = EXCEPTIONS.iter().any(|(b, i, _)| *b == browser && *i == id);
             let whole = round_trips(browser, &pasted);
+            if let (Some(display), Ok(r)) = (expected.get(&id), recognize(&pasted)) {
+                variants.0 += 1;
+                match right_variant(&r, display) {
+                    Ok(first) => {
+                        variants.1 += 1;
+                        variants.2 += usize::from(first);
+                        if !first {
+                            println!(
+                                "not the first reading: {browser} {id} (read first as {})",
+                                r.error
+                            );
+                        }
+                    }
+                    Err(e) if exception => excepted.push(format!("{browser} {id}: {e}")),
+                    Err(e) => failures.push(format!("{browser} {id}: {e}")),
+                }
+            }
             let one_line = round_trips(browser, &pasted.replace('\n', " "));
             match (&whole, &one_line) {
                 (Ok(a), Ok(b)) if a == b => {
@@ -138,10 +206,15 @@ fn every_recorded_console_message_is_recognized() {
         "single lines of multi-line messages read as the right engine: {} of {}",
         single_lines.1, single_lines.0
     );
+    println!(
+        "the library's error among the readings: {} of {} ({} as the first reading)",
+        variants.1, variants.0, variants.2
+    );
     for e in &excepted {
         println!("exception: {e}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(recognized + excepted.len(), total);
+    assert_eq!(recognized + EXCEPTIONS.len(), total);
+    assert!(variants.0 >= 100, "only {} predicted failures", variants.0);
     assert!(total >= 100, "only {total} recorded messages found");
 }
