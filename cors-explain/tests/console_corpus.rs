@@ -12,7 +12,7 @@
 //! of the error it fails with is itself recognized (as engine `spec`); that variant, and its
 //! stage, must be one of the paste's readings.
 
-#[allow(dead_code, unreachable_pub)]
+// The module allows its own dead code.
 #[path = "../../tests/replay/mod.rs"]
 mod replay;
 
