@@ -321,9 +321,11 @@ fn segments(line: &str) -> Vec<Seg> {
     let mut lit = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        // The longest placeholder starting here.
+        // The longest placeholder starting here (they all start with one of these).
+        let maybe = matches!(bytes[i].to_ascii_lowercase(), b'h' | b'4' | b'z' | b'x');
         let hit = Field::ALL
             .iter()
+            .filter(|_| maybe)
             .filter(|f| {
                 let p = f.placeholder().as_bytes();
                 bytes.len() - i >= p.len() && bytes[i..i + p.len()].eq_ignore_ascii_case(p)
@@ -750,6 +752,15 @@ fn stage_name(stage: Stage) -> &'static str {
     }
 }
 
+/// The status used when the message names none, shown as `<status>` (a status cannot be
+/// text; this one is not a real status and a URL rarely holds it).
+const UNKNOWN_STATUS: u16 = 65535;
+
+/// `text` with the unknown status shown as `<status>`.
+fn unknown_status(text: &str) -> String {
+    text.replace("65535", "<status>")
+}
+
 /// What the paste said, with stand-ins for what it did not.
 struct Found<'a> {
     values: &'a BTreeMap<Field, String>,
@@ -770,8 +781,8 @@ impl Found<'_> {
             Some(s) => s,
             None => {
                 self.assumed
-                    .push("the status is not in the message; 200 is assumed".to_owned());
-                200
+                    .push("the status is not in the message; <status> stands for it".to_owned());
+                UNKNOWN_STATUS
             }
         }
     }
@@ -908,10 +919,11 @@ fn reading(c: &Candidate, stages: Vec<&'static str>, api: &'static str) -> (Read
     if let Some(s) = status {
         ctx = ctx.with_status(s);
     }
-    let messages = [Engine::Chromium, Engine::Firefox, Engine::WebKit]
-        .into_iter()
-        .map(|e| (engine_name(e), console_message(&error, e, &ctx)))
-        .collect();
+    let messages: BTreeMap<&'static str, String> =
+        [Engine::Chromium, Engine::Firefox, Engine::WebKit]
+            .into_iter()
+            .map(|e| (engine_name(e), console_message(&error, e, &ctx)))
+            .collect();
     let method = match &error {
         CorsError::MethodNotAllowed { method }
         | CorsError::NoCorsMethodNotSafelisted { method } => method.clone(),
@@ -932,13 +944,22 @@ fn reading(c: &Candidate, stages: Vec<&'static str>, api: &'static str) -> (Read
         ),
         ..FixContext::new(&origin, &method)
     };
-    let fix = fix_for(&error, &fix_ctx);
+    let mut fix = fix_for(&error, &fix_ctx);
+    let mut messages = messages;
+    let mut rule = error.to_string();
+    if found.assumed.iter().any(|a| a.contains("<status>")) {
+        fix.summary = unknown_status(&fix.summary);
+        rule = unknown_status(&rule);
+        for m in messages.values_mut() {
+            *m = unknown_status(m);
+        }
+    }
     let reading = Reading {
         engine: engine_name(t.engine),
         api,
         error: variant_name(&error),
         stages,
-        rule: error.to_string(),
+        rule,
         spec: error.spec_anchor(),
         blame: error.blame().as_str(),
         chromium_cors_error: chromium_cors_error(&error),
@@ -1236,9 +1257,26 @@ mod tests {
     }
 
     #[test]
+    fn placeholders_start_with_a_listed_byte() {
+        for f in Field::ALL {
+            let b = f.placeholder().as_bytes()[0].to_ascii_lowercase();
+            assert!(matches!(b, b'h' | b'4' | b'z' | b'x'), "{f:?}");
+        }
+    }
+
+    #[test]
     fn template_count() {
         println!("{} templates", templates().len());
         assert!(templates().len() > 100);
+    }
+
+    #[test]
+    fn a_status_not_in_the_message_is_not_made_up() {
+        let r = recognize("Access to fetch at 'https://a.example/x' from origin 'https://b.example' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: It does not have HTTP ok status.").unwrap();
+        assert_eq!(r.error, "PreflightInvalidStatus");
+        assert!(r.rule.contains("<status>"), "{}", r.rule);
+        assert!(r.readings[0].messages["webkit"].contains("Status code: <status>"));
+        assert!(!r.fix.summary.contains("65535"), "{}", r.fix.summary);
     }
 
     #[test]
