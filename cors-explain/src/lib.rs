@@ -17,6 +17,9 @@
 //! 3. [`Report::render`] formats it for people; the report serializes to the documented JSON
 //!    of `cors-explain --json`.
 //!
+//! Without a recording, [`message::recognize`] reads a console message someone pasted (any
+//! engine's wording) and gives the rule, the fix and the other engines' words for it.
+//!
 //! ```
 //! use cors_explain::{explain, raw};
 //! use fetch_cors::Profile;
@@ -36,6 +39,7 @@
 
 pub mod fix;
 pub mod har;
+pub mod message;
 pub mod raw;
 mod replay;
 mod report;

@@ -5,10 +5,12 @@
 //! cors-explain raw --origin https://app.example --url https://api.example/x [--method PUT]
 //!     [--header 'X-A: 1']... [--credentials omit|same-origin|include] [--mode cors|no-cors|same-origin]
 //!     [--preflight-response preflight.txt]... [--response response.txt]... [--json] [--no-color]
+//! cors-explain message '<console message>' | - [--json] [--no-color]
 //! ```
 //!
 //! Exit status: 0 when every fetch passes, 1 when CORS blocks one (or the recording cannot
-//! settle one), 2 on a usage or input error. All the analysis is in the `cors_explain`
+//! settle one), 2 on a usage or input error. `message`: 0 when the message is recognized,
+//! 2 when it is not. All the analysis is in the `cors_explain`
 //! library; this file parses the command line, reads files and prints.
 #![forbid(unsafe_code)]
 
@@ -32,16 +34,22 @@ Examples:
   curl -si https://api.example/x -H 'Origin: https://app.example' > response.txt
   cors-explain raw --origin https://app.example --url https://api.example/x --method PUT \\
        --preflight-response preflight.txt --response response.txt
+  cors-explain message \"Access to fetch at 'https://api.example/x' from origin \\
+       'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' \\
+       header is present on the requested resource.\"
+                                             a pasted console message (any engine's words;
+                                             `-` reads it from standard input)
 
 Caveats:
   - Chromium's default HAR export leaves out Cookie and Authorization; export \"with
     sensitive data\" (or pass --credentials include) when the page sends credentials.
-  - WebKit's export lists no preflights and leaves out requests that failed.
+  - WebKit's export lists no preflights and leaves out requests that failed: paste its
+    console lines to `cors-explain message -` instead.
   - curl sends no Origin header of its own: pass -H 'Origin: <page origin>' so the server
     answers as it would a browser.
 
 Exit status: 0 everything passes; 1 a request is blocked, or the recording cannot settle
-whether it passes (incomplete); 2 usage or input error. Colour only on a terminal, never
+whether it passes (incomplete); 2 usage or input error. `message`: 0 recognized, 2 not. Colour only on a terminal, never
 with NO_COLOR set or TERM=dumb.";
 
 /// Explain CORS failures from a HAR file or raw HTTP responses.
@@ -53,7 +61,8 @@ with NO_COLOR set or TERM=dumb.";
     after_help = AFTER_HELP,
     override_usage = "cors-explain [OPTIONS] <page.har | ->\n       \
                       cors-explain raw --origin <ORIGIN> --url <URL> [OPTIONS] \
-                      [--preflight-response <FILE>]... [--response <FILE>]...",
+                      [--preflight-response <FILE>]... [--response <FILE>]...\n       \
+                      cors-explain message <TEXT | ->",
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
     disable_help_subcommand = true
@@ -101,6 +110,34 @@ enum Command {
     /// answers as `curl -i` (or `curl -v`) prints them.
     #[command(after_help = AFTER_HELP)]
     Raw(RawArgs),
+    /// Explain a console message pasted from Chromium, Firefox or WebKit (fetch or XHR, one
+    /// line or all of them): the rule that failed, the fix, and the other engines' words.
+    #[command(after_help = MESSAGE_HELP)]
+    Message(MessageArgs),
+}
+
+const MESSAGE_HELP: &str = "\
+Examples:
+  cors-explain message \"Access to fetch at 'https://api.example/x' from origin \\
+      'https://app.example' has been blocked by CORS policy: Method PUT is not allowed by \\
+      Access-Control-Allow-Methods in preflight response.\"
+  pbpaste | cors-explain message -           several lines (WebKit prints two) from stdin
+  cors-explain message --json '...'          for tools
+
+The message is matched against every failure as each engine words it, so the browser's log
+prefix, a line of a two-line message, or the lines joined into one are all fine. Where an
+engine words several failures alike (WebKit's 'Origin ... is not allowed by
+Access-Control-Allow-Origin' is a missing header, a mismatch or an invalid value), every
+reading is listed; the other engines' wordings tell them apart.
+
+Exit status: 0 recognized; 2 not recognized, or a usage error.";
+
+#[derive(Args, Debug)]
+struct MessageArgs {
+    /// The console message (quote it), or `-` to read it from standard input; several
+    /// arguments are joined by spaces.
+    #[arg(value_name = "TEXT | -", required = true, num_args = 1..)]
+    text: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -282,6 +319,42 @@ fn build_har(cli: &Cli) -> Result<Report, String> {
     Ok(report)
 }
 
+/// `cors-explain message`.
+fn message(args: &MessageArgs, output: &Output) -> ExitCode {
+    let text = if args.text.len() == 1 && args.text[0] == "-" {
+        match read("-") {
+            Ok(t) => t,
+            Err(msg) => {
+                eprintln!("cors-explain: {msg}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        args.text.join(" ")
+    };
+    let found = match cors_explain::message::recognize(&text) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("cors-explain: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    if output.json {
+        if let Err(e) = serde_json::to_writer_pretty(&mut stdout, &found) {
+            if !e.is_io() {
+                eprintln!("cors-explain: cannot write JSON: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        let _ = stdout.write_all(b"\n");
+    } else {
+        let _ = stdout.write_all(found.render(use_color(output.no_color)).as_bytes());
+    }
+    let _ = stdout.flush();
+    ExitCode::SUCCESS
+}
+
 /// Whether to colour the text report: only on a terminal, and never with `NO_COLOR` set
 /// (<https://no-color.org>) or `TERM=dumb`.
 fn use_color(no_color_flag: bool) -> bool {
@@ -321,6 +394,7 @@ fn main() -> ExitCode {
     };
     let built = match &cli.raw {
         Some(Command::Raw(args)) => build_raw(args, cli.output.profile),
+        Some(Command::Message(args)) => return message(args, &cli.output),
         None => build_har(&cli),
     };
     let report = match built {

@@ -532,3 +532,134 @@ fn fix_check_of_a_cache_hit_keeps_the_cached_grant() {
         second["failure"]
     );
 }
+
+// ---------------------------------------------------------------- cors-explain message
+
+fn message(args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cors-explain"))
+        .arg("message")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run cors-explain message");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn message_chromium_header_not_allowed_json() {
+    let out = message(
+        &[
+            "--json",
+            "Access to XMLHttpRequest at 'https://api.example/v1/items' from origin \
+             'https://app.example' has been blocked by CORS policy: Request header field \
+             x-api-key is not allowed by Access-Control-Allow-Headers in preflight response.",
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["engine"], "chromium");
+    assert_eq!(v["api"], "xhr");
+    assert_eq!(v["error"], "HeaderNotAllowed");
+    assert_eq!(v["values"]["header"], "x-api-key");
+    assert_eq!(v["values"]["url"], "https://api.example/v1/items");
+    assert_eq!(v["fix"]["target"], "preflight-response");
+    assert_eq!(
+        v["fix"]["set_headers"][0],
+        serde_json::json!(["Access-Control-Allow-Headers", "x-api-key"])
+    );
+    let webkit = v["readings"][0]["messages"]["webkit"].as_str().unwrap();
+    assert_eq!(
+        webkit,
+        "Request header field X-Api-Key is not allowed by Access-Control-Allow-Headers.\n\
+         XMLHttpRequest cannot load https://api.example/v1/items due to access control checks."
+    );
+    assert!(
+        v["spec"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://fetch.spec.whatwg.org/#")
+    );
+}
+
+#[test]
+fn message_firefox_from_stdin_names_the_other_engines() {
+    let text = "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote \
+                resource at https://api.example/data. (Reason: CORS header \
+                ‘Access-Control-Allow-Origin’ does not match ‘https://www.app.example’).";
+    let out = message(&["-"], Some(text));
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Firefox console message"), "{stdout}");
+    assert!(stdout.contains("AllowOriginMismatch"), "{stdout}");
+    assert!(
+        stdout.contains("The 'Access-Control-Allow-Origin' header has a value 'https://www.app.example' that is not equal to the supplied origin."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("WebKit"), "{stdout}");
+    assert!(!stdout.contains('\u{1b}'), "NO_COLOR: {stdout}");
+}
+
+#[test]
+fn message_webkit_two_lines_or_one() {
+    let two = "Preflight response is not successful. Status code: 401\n\
+               Fetch API cannot load https://api.example/x due to access control checks.";
+    for text in [two.to_owned(), two.replace('\n', " ")] {
+        let out = message(&["--json", &text], None);
+        assert_eq!(out.status.code(), Some(0));
+        let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(v["engine"], "webkit");
+        assert_eq!(v["error"], "PreflightInvalidStatus");
+        assert_eq!(v["values"]["status"], "401");
+        assert_eq!(v["whole_message"], true);
+        assert_eq!(v["fix"]["status"], 204);
+        // WebKit words a preflight redirect the same way.
+        let errors: Vec<&str> = v["readings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["error"].as_str().unwrap())
+            .collect();
+        assert!(
+            errors.contains(&"PreflightDisallowedRedirect"),
+            "{errors:?}"
+        );
+    }
+}
+
+#[test]
+fn message_unknown_text_exits_2() {
+    let out = message(&["the", "server", "is", "down"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not a CORS console message"), "{stderr}");
+}
+
+#[test]
+fn message_is_in_help() {
+    let out = run(&["--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("cors-explain message"), "{help}");
+    let out = run(&["message", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Exit status: 0 recognized"));
+}
