@@ -370,19 +370,24 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
                         let mut page_headers = out.request.headers().clone();
                         page_headers.remove(ORIGIN);
                         let hop_url: Url = out.request.uri().to_string().parse().expect("url");
+                        // `Request::new` refuses a URL with credentials, which a no-cors
+                        // fetch may follow a redirect to; no CORS lookup happens there.
                         let view = Request::new(
                             out.request.method(),
                             Cow::Borrowed(&hop_url),
                             &page_headers,
                             &page,
                         )
-                        .expect("request")
-                        .with_credentials(credentials)
-                        .with_mode(mode)
-                        .with_use_cors_preflight(flag);
-                        if let (Classification::CorsWithPreflight(need), Some(origin)) =
-                            (classify_request(&view, &profile), &sent_origin)
-                        {
+                        .ok()
+                        .map(|v| {
+                            v.with_credentials(credentials)
+                                .with_mode(mode)
+                                .with_use_cors_preflight(flag)
+                        });
+                        if let (Some(Classification::CorsWithPreflight(need)), Some(origin)) = (
+                            view.as_ref().map(|v| classify_request(v, &profile)),
+                            &sent_origin,
+                        ) {
                             let live: Vec<&Stored> = model
                                 .iter()
                                 .filter(|s| {
