@@ -399,7 +399,25 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
                                 })
                                 .collect();
                             let m = out.request.method().as_str();
-                            if need.method_not_safelisted || need.use_cors_preflight {
+                            // The cache's rule: the flag alone asks for a method entry only
+                            // under `preflight_flag_needs_method_entry`; otherwise any live
+                            // entry for the URL covers a flag-only request.
+                            let check_method = need.method_not_safelisted
+                                || (need.use_cors_preflight
+                                    && profile.cache.preflight_flag_needs_method_entry)
+                                || !profile.cache.lookup_exempt_methods.contains(&m);
+                            if need.use_cors_preflight
+                                && !check_method
+                                && need.unsafe_headers.is_empty()
+                            {
+                                assert!(
+                                    !live.is_empty(),
+                                    "{:?}: flag-only {m} {hop_url} went out without a preflight \
+                                     and no live entry for the URL",
+                                    profile.engine
+                                );
+                            }
+                            if check_method {
                                 assert!(
                                     live.iter().any(|s| s
                                         .methods
