@@ -10,7 +10,9 @@
 //! Each item is one of the standard's cache entries: a method or a header name, with its
 //! credentials flag and expiry. The cache is bounded: at most
 //! [`CacheRules::capacity`](crate::profile::CacheRules) slots of at most
-//! `max_items_per_slot` items each, evicted as the profile's engine does.
+//! `max_items_per_slot` items each, and at most `max_bytes` bytes of keys and tokens
+//! ([`PreflightCache::bytes`]), evicted as the profile's engine does. A grant too large for
+//! the byte bound on its own is not stored; the request is preflighted again next time.
 //!
 //! ```
 //! use fetch_cors::{check_preflight_response, Origin, PreflightCache, Profile, Request, Timestamp};
@@ -63,6 +65,8 @@ pub struct PreflightCache {
     /// (earliest expiry of the slot's items, slot id), for `next_expiry` and `evict_expired`.
     expiries: BTreeSet<(Timestamp, usize)>,
     len: usize,
+    /// Key and token bytes over all slots; see [`PreflightCache::bytes`].
+    bytes: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +75,8 @@ struct Slot {
     hash: u64,
     items: SmallVec<[Item; 4]>,
     min_expiry: Timestamp,
+    /// This slot's share of [`PreflightCache::bytes`]: its key plus its items' tokens.
+    bytes: usize,
     prev: Option<usize>,
     next: Option<usize>,
 }
@@ -134,6 +140,11 @@ impl KeyRef<'_> {
             && k.credentials == self.credentials
     }
 
+    /// The bytes this key costs in the cache.
+    fn bytes(&self) -> usize {
+        self.partition.len() + self.origin.len() + self.url.len()
+    }
+
     fn to_owned(self) -> SlotKey {
         SlotKey {
             partition: self.partition.into(),
@@ -157,6 +168,7 @@ impl PreflightCache {
             tail: None,
             expiries: BTreeSet::new(),
             len: 0,
+            bytes: 0,
         }
     }
 
@@ -185,6 +197,19 @@ impl PreflightCache {
     /// The slot bound.
     pub fn capacity(&self) -> usize {
         self.rules.capacity
+    }
+
+    /// The bytes the cache holds: for every slot, its partition key, serialized origin and
+    /// URL, plus the method or header-name token of each of its items. Never more than
+    /// [`max_bytes`](Self::max_bytes). Fixed per-slot and per-item overhead is not counted;
+    /// the slot and item bounds cap it.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// The byte bound ([`CacheRules::max_bytes`](crate::profile::CacheRules)).
+    pub fn max_bytes(&self) -> usize {
+        self.rules.max_bytes
     }
 
     /// The slot key for `request`, or `None` when its origin is an opaque origin no other
@@ -429,13 +454,30 @@ impl PreflightCache {
         let Some(key) = self.key(request, partition, include) else {
             return;
         };
+        let max_items = self.rules.max_items_per_slot;
+        let max_bytes = self.rules.max_bytes;
+        // A grant that cannot fit on its own is not stored, and what the URL had goes too
+        // (dropping entries early is always allowed; keeping them could outlive this grant's
+        // max-age). The first `max_items` tokens are the most a slot would keep.
+        let grant_bytes = key.bytes()
+            + grant
+                .methods()
+                .chain(grant.header_names().map(|h| -> &[u8] { h }))
+                .take(max_items)
+                .map(<[u8]>::len)
+                .sum::<usize>();
+        if grant_bytes > max_bytes {
+            if let Some(id) = self.find(key) {
+                self.remove_slot(id);
+            }
+            return;
+        }
         let id = match self.find(key) {
             Some(id) => id,
             None => self.insert_slot(key, now),
         };
         self.touch(id);
         let rules = self.rules;
-        let max_items = self.rules.max_items_per_slot;
         let shape = self.rules.shape;
         let method_wildcard = self.method_wildcard_ok();
         let Some(slot) = self.slots[id].as_mut() else {
@@ -450,6 +492,8 @@ impl PreflightCache {
         // granted for 5 s, expired, then matched by a later grant for DELETE, came back for
         // the later grant's max-age).
         slot.items.retain(|i| i.live(now));
+        // A merge (`PerItem`) can bring a slot past the bound where the grant alone is not.
+        let mut used = slot_bytes(&slot.key, &slot.items);
         let tokens = grant
             .methods()
             .map(|m| (Kind::Method, m))
@@ -467,15 +511,20 @@ impl PreflightCache {
             });
             match existing {
                 Some(at) => slot.items[at].expires = expires,
-                None if slot.items.len() < max_items => slot.items.push(Item {
-                    kind,
-                    token: SmallVec::from_slice(token),
-                    credentials: include,
-                    expires,
-                }),
+                None if slot.items.len() < max_items && used + token.len() <= max_bytes => {
+                    used += token.len();
+                    slot.items.push(Item {
+                        kind,
+                        token: SmallVec::from_slice(token),
+                        credentials: include,
+                        expires,
+                    });
+                }
                 None => {}
             }
         }
+        self.bytes = self.bytes - slot.bytes + used;
+        slot.bytes = used;
         if slot.items.is_empty() {
             // An empty grant (no methods, no headers) leaves nothing to remember.
             self.remove_slot(id);
@@ -488,6 +537,48 @@ impl PreflightCache {
             .min()
             .unwrap_or(expires);
         self.expiries.insert((slot.min_expiry, id));
+        self.shrink_to_max_bytes(id, now);
+    }
+
+    /// Evicts, as the profile's eviction says, until the cache is within its byte bound,
+    /// sparing `keep` (the slot just stored, which fits on its own).
+    fn shrink_to_max_bytes(&mut self, keep: usize, now: Timestamp) {
+        if self.bytes <= self.rules.max_bytes {
+            return;
+        }
+        let batch = match self.rules.eviction {
+            Eviction::LeastRecentlyUsed => 1,
+            Eviction::ExpiredThenLeastRecentlyUsed => {
+                self.remove_dead_slots(now, Some(keep));
+                1
+            }
+            Eviction::OldestBatch(n) => n.max(1),
+        };
+        while self.bytes > self.rules.max_bytes {
+            for _ in 0..batch {
+                match self.tail {
+                    Some(id) if id != keep => self.remove_slot(id),
+                    _ => return,
+                }
+            }
+        }
+    }
+
+    /// Removes every slot none of whose items is live at `now`, except `keep`.
+    fn remove_dead_slots(&mut self, now: Timestamp, keep: Option<usize>) {
+        let dead: Vec<usize> = self
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(id, s)| {
+                s.as_ref()
+                    .filter(|s| Some(id) != keep && s.items.iter().all(|i| !i.live(now)))
+                    .map(|_| id)
+            })
+            .collect();
+        for id in dead {
+            self.remove_slot(id);
+        }
     }
 
     /// *Clear cache entries* for `request`: every entry for its partition key, serialized
@@ -528,6 +619,9 @@ impl PreflightCache {
                 continue;
             };
             slot.items.retain(|i| i.live(now));
+            let used = slot_bytes(&slot.key, &slot.items);
+            self.bytes = self.bytes - slot.bytes + used;
+            slot.bytes = used;
             match slot.items.iter().map(|i| i.expires).min() {
                 Some(min) => {
                     slot.min_expiry = min;
@@ -550,6 +644,7 @@ impl PreflightCache {
             tail: None,
             expiries: BTreeSet::new(),
             len: 0,
+            bytes: 0,
         };
     }
 
@@ -558,11 +653,14 @@ impl PreflightCache {
             self.make_room(now);
         }
         let hash = key.hash();
+        let bytes = key.bytes();
+        self.bytes += bytes;
         let slot = Slot {
             key: key.to_owned(),
             hash,
             items: SmallVec::new(),
             min_expiry: Timestamp::MAX,
+            bytes,
             prev: None,
             next: None,
         };
@@ -591,19 +689,7 @@ impl PreflightCache {
             Eviction::LeastRecentlyUsed => self.evict_tail(1),
             Eviction::ExpiredThenLeastRecentlyUsed => {
                 let before = self.len;
-                let expired: Vec<usize> = self
-                    .slots
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(id, s)| {
-                        s.as_ref()
-                            .filter(|s| s.items.iter().all(|i| !i.live(now)))
-                            .map(|_| id)
-                    })
-                    .collect();
-                for id in expired {
-                    self.remove_slot(id);
-                }
+                self.remove_dead_slots(now, None);
                 if self.len == before {
                     self.evict_tail(1);
                 }
@@ -632,6 +718,7 @@ impl PreflightCache {
         }
         self.free.push(id);
         self.len -= 1;
+        self.bytes -= slot.bytes;
     }
 
     fn touch(&mut self, id: usize) {
@@ -703,6 +790,14 @@ impl Item {
             && (self.token.eq_ignore_ascii_case(name)
                 || (wildcard_ok && *self.token == *b"*" && !self.credentials))
     }
+}
+
+/// The bytes a slot costs: its key plus its items' tokens.
+fn slot_bytes(key: &SlotKey, items: &[Item]) -> usize {
+    key.partition.len()
+        + key.origin.len()
+        + key.url.len()
+        + items.iter().map(|i| i.token.len()).sum::<usize>()
 }
 
 /// Whether a cached `*` header entry stands in for `name`: only if the profile reuses

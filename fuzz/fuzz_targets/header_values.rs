@@ -40,10 +40,21 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    // Header-map parsers: split the input at 0x00 into entries of one name.
-    let entries: Vec<HeaderValue> = data
+    // Header-map parsers: split the input at 0x00 into entries of one name. The first byte
+    // repeats them (up to 64 times), so a small input builds long maps and lists.
+    let (repeat, rest) = match data.split_first() {
+        Some((&r, rest)) if r >= 0xc0 => (usize::from(r - 0xbf), rest),
+        _ => (1, data),
+    };
+    let once: Vec<HeaderValue> = rest
         .split(|&b| b == 0)
         .filter_map(|v| HeaderValue::from_bytes(v).ok())
+        .collect();
+    let entries: Vec<HeaderValue> = once
+        .iter()
+        .cycle()
+        .take(once.len() * repeat)
+        .cloned()
         .collect();
     let mut headers = HeaderMap::new();
     for (i, value) in entries.iter().enumerate() {

@@ -188,11 +188,29 @@ fn taint_of(origin: &Origin, urls: &[Url]) -> RedirectTaint {
     taint
 }
 
+/// A list of tokens: usually a few from `TOKENS`, sometimes thousands, mixed with generated
+/// names (up to 2,000 bytes long in a list of at most 64), so that a small input reaches the size bounds (items per
+/// slot, cache bytes) and the linear-time paths.
 fn tokens(u: &mut Unstructured<'_>) -> Result<String> {
-    let n = u.int_in_range(0..=3)?;
-    let mut out = Vec::new();
-    for _ in 0..n {
-        out.push(*u.choose(TOKENS)?);
+    let long = u.ratio(1, 8)?;
+    let n = if long {
+        u.int_in_range(0..=3000)?
+    } else {
+        u.int_in_range(0..=3)?
+    };
+    // Long names or many names, not both: a few MiB a list would only slow the fuzzer.
+    let pad = match (long, n) {
+        (false, _) => 0,
+        (true, 0..=64) => u.int_in_range(0..=2000)?,
+        (true, _) => u.int_in_range(0..=20)?,
+    };
+    let mut out: Vec<Cow<'static, str>> = Vec::with_capacity(n);
+    for i in 0..n {
+        if long && u.ratio(3, 4).unwrap_or(true) {
+            out.push(Cow::Owned(format!("x-gen-{i}-{}", "a".repeat(pad))));
+        } else {
+            out.push(Cow::Borrowed(*u.choose(TOKENS)?));
+        }
     }
     Ok(out.join(", "))
 }
@@ -250,7 +268,11 @@ fn respond(u: &mut Unstructured<'_>, req: &http::Request<()>) -> Result<http::Re
 }
 
 fn run(u: &mut Unstructured<'_>) -> Result<()> {
-    let profile = *u.choose(&Profile::ALL)?;
+    let mut profile = *u.choose(&Profile::ALL)?;
+    if u.ratio(1, 4)? {
+        // A small byte bound, so byte eviction and refused grants happen often.
+        profile.cache.max_bytes = u.int_in_range(0..=8192)?;
+    }
     let mut cache = if u.arbitrary()? {
         PreflightCache::new(&profile)
     } else {
@@ -348,19 +370,24 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
                         let mut page_headers = out.request.headers().clone();
                         page_headers.remove(ORIGIN);
                         let hop_url: Url = out.request.uri().to_string().parse().expect("url");
+                        // `Request::new` refuses a URL with credentials, which a no-cors
+                        // fetch may follow a redirect to; no CORS lookup happens there.
                         let view = Request::new(
                             out.request.method(),
                             Cow::Borrowed(&hop_url),
                             &page_headers,
                             &page,
                         )
-                        .expect("request")
-                        .with_credentials(credentials)
-                        .with_mode(mode)
-                        .with_use_cors_preflight(flag);
-                        if let (Classification::CorsWithPreflight(need), Some(origin)) =
-                            (classify_request(&view, &profile), &sent_origin)
-                        {
+                        .ok()
+                        .map(|v| {
+                            v.with_credentials(credentials)
+                                .with_mode(mode)
+                                .with_use_cors_preflight(flag)
+                        });
+                        if let (Some(Classification::CorsWithPreflight(need)), Some(origin)) = (
+                            view.as_ref().map(|v| classify_request(v, &profile)),
+                            &sent_origin,
+                        ) {
                             let live: Vec<&Stored> = model
                                 .iter()
                                 .filter(|s| {
@@ -372,7 +399,25 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
                                 })
                                 .collect();
                             let m = out.request.method().as_str();
-                            if need.method_not_safelisted || need.use_cors_preflight {
+                            // The cache's rule: the flag alone asks for a method entry only
+                            // under `preflight_flag_needs_method_entry`; otherwise any live
+                            // entry for the URL covers a flag-only request.
+                            let check_method = need.method_not_safelisted
+                                || (need.use_cors_preflight
+                                    && profile.cache.preflight_flag_needs_method_entry)
+                                || !profile.cache.lookup_exempt_methods.contains(&m);
+                            if need.use_cors_preflight
+                                && !check_method
+                                && need.unsafe_headers.is_empty()
+                            {
+                                assert!(
+                                    !live.is_empty(),
+                                    "{:?}: flag-only {m} {hop_url} went out without a preflight \
+                                     and no live entry for the URL",
+                                    profile.engine
+                                );
+                            }
+                            if check_method {
                                 assert!(
                                     live.iter().any(|s| s
                                         .methods
@@ -458,6 +503,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
             }
             // 5.
             assert!(cache.len() <= cache.capacity());
+            assert!(cache.bytes() <= cache.max_bytes());
             assert!(cache.entries() <= cache.capacity() * profile.cache.max_items_per_slot);
         }
     }

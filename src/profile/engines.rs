@@ -111,6 +111,9 @@ impl Profile {
             // The standard sets no bound; dropping entries early is allowed, so ours has one.
             capacity: 1024,
             max_items_per_slot: 64,
+            // The standard sets no byte bound either; 4 KiB a slot on average, and a grant
+            // as large as Chromium's 256 KiB header limit still fits.
+            max_bytes: 4 << 20,
             eviction: Eviction::LeastRecentlyUsed,
             shape: CacheShape::PerItem,
             credentials_in_key: false,
@@ -176,6 +179,9 @@ impl Profile {
         cache: CacheRules {
             capacity: 1024,
             max_items_per_slot: 64,
+            // Chromium bounds only the header block (256 KiB) and the URL (1024 bytes);
+            // 4 KiB a slot on average.
+            max_bytes: 4 << 20,
             eviction: Eviction::OldestBatch(10),
             shape: CacheShape::ReplacePerUrl,
             credentials_in_key: false,
@@ -245,6 +251,8 @@ impl Profile {
         cache: CacheRules {
             capacity: 100,
             max_items_per_slot: 64,
+            // 100 slots: about 10 KiB each, and one 256 KiB grant still fits.
+            max_bytes: 1 << 20,
             eviction: Eviction::ExpiredThenLeastRecentlyUsed,
             shape: CacheShape::PerItem,
             credentials_in_key: true,
@@ -312,6 +320,8 @@ impl Profile {
             // WebKit's cache is unbounded; ours is not.
             capacity: 4096,
             max_items_per_slot: 64,
+            // WebKit bounds nothing; 4 KiB for each of our 4096 slots on average.
+            max_bytes: 16 << 20,
             eviction: Eviction::LeastRecentlyUsed,
             shape: CacheShape::ReplacePerUrl,
             credentials_in_key: false,

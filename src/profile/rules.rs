@@ -110,6 +110,17 @@ pub struct CacheRules {
     /// The most method and header-name items kept in one slot; a preflight response that
     /// allows more has the rest dropped (they will simply be preflighted again).
     pub max_items_per_slot: usize,
+    /// The most bytes the cache keeps: every slot's key (partition key, serialized origin and
+    /// URL) plus every item's method or header-name token. Past it, slots are evicted as
+    /// [`eviction`](Self::eviction) says, never the one just stored; a single grant whose key
+    /// and tokens alone pass it is not stored at all (and drops what the URL had cached), so
+    /// the request is simply preflighted again next time. No browser has such a bound: a
+    /// grant is only limited by the response-header size the network stack accepts (Chromium
+    /// refuses a response whose header block passes 256 KiB), so a server can make a browser
+    /// keep that much per cached URL. The per-profile values hold thousands of ordinary grants
+    /// (a URL, an origin and a few names: well under 1 KiB) and any one grant a browser
+    /// could receive, while keeping an adversarial server to a few MiB.
+    pub max_bytes: usize,
     /// What goes when the cache is full.
     pub eviction: Eviction,
     /// How a new preflight result combines with what is cached for the same URL.
