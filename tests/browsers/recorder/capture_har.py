@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Capture real HAR files of one small CORS test page, for tests/data/har/.
+"""Capture real HAR files of one small CORS test page, for cors-explain/tests/data/har/.
 
 Serves a page at A (http://127.0.0.1:8821) that makes six cross-origin fetch() calls to
 B (127.0.0.1:8822), Bp (localhost:8822) and C (127.0.0.1:8823):
@@ -27,8 +27,8 @@ WebKit-flavoured HAR from recorder observations instead.
 
 Python 3.11 standard library only. Usage, from the repository root:
 
-    python3 tests/browsers/recorder/capture_har.py --browser chromium --out tests/data/har/chromium-devtools.har
-    python3 tests/browsers/recorder/capture_har.py --browser firefox --out tests/data/har/firefox-devtools.har
+    python3 tests/browsers/recorder/capture_har.py --browser chromium --out cors-explain/tests/data/har/chromium-devtools.har
+    python3 tests/browsers/recorder/capture_har.py --browser firefox --out cors-explain/tests/data/har/firefox-devtools.har
 """
 
 from __future__ import annotations

@@ -17,14 +17,14 @@ export it:
   webkit    creator "WebKit Web Inspector"; `_fetchType`, `_priority`; preflights are not
             listed at all; a request blocked at its preflight has status 0.
 
-Those differences follow the real exports in tests/data/har/ (chromium-cdp.har, written by
+Those differences follow the real exports in cors-explain/tests/data/har/ (chromium-cdp.har, written by
 capture_har.py over the DevTools protocol, and firefox-netmonitor.har, Firefox's own HAR
 export). WebKitGTK's MiniBrowser has no HAR export, so the WebKit flavour is modelled on
 Web Inspector's HAR writer as documented, not checked against a real export.
 
 Python 3.11 standard library only. From the repository root:
 
-    python3 tests/browsers/recorder/to_har.py --browser webkit --out tests/data/har/webkit-observed.har \\
+    python3 tests/browsers/recorder/to_har.py --browser webkit --out cors-explain/tests/data/har/webkit-observed.har \\
         smoke-get-acao-match smoke-put-preflight-no-acam ...
 """
 
