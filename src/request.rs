@@ -261,17 +261,7 @@ impl<'a> Request<'a> {
                 url: url.to_string(),
             });
         }
-        if method::is_forbidden_method(method.as_str().as_bytes()) {
-            return Err(RequestError::ForbiddenMethod {
-                method: method.clone(),
-            });
-        }
-        Ok(Request::from_trusted_parts(
-            &method::normalize(method),
-            url,
-            headers,
-            origin,
-        ))
+        Request::xhr(method, url, headers, origin)
     }
 
     /// A request as `XMLHttpRequest` makes it: like [`Request::new`], except that a URL with a

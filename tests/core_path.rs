@@ -31,6 +31,24 @@ fn response(status: u16, headers: &[(&str, &str)]) -> http::Response<()> {
 
 const ACAO: (&str, &str) = ("access-control-allow-origin", "https://app.example");
 
+/// A server that grants `PUT` to the page for `max_age` seconds and answers every request.
+fn put_server(max_age: &'static str) -> impl Fn(&http::Request<()>) -> http::Response<()> + Copy {
+    move |req| {
+        if req.method() == Method::OPTIONS {
+            response(
+                204,
+                &[
+                    ACAO,
+                    ("access-control-allow-methods", "PUT"),
+                    ("access-control-max-age", max_age),
+                ],
+            )
+        } else {
+            response(200, &[ACAO])
+        }
+    }
+}
+
 /// Drives a fetch against `server`, returning the outgoing requests and the outcome.
 fn drive(
     fetch: &mut CorsFetch,
@@ -72,20 +90,7 @@ fn hops_record_what_was_decided_including_cache_hits() {
         .unwrap()
         .into_parts();
     let request = Request::from_parts(&parts, &page).unwrap();
-    let server = |req: &http::Request<()>| {
-        if req.method() == Method::OPTIONS {
-            response(
-                204,
-                &[
-                    ACAO,
-                    ("access-control-allow-methods", "PUT"),
-                    ("access-control-max-age", "60"),
-                ],
-            )
-        } else {
-            response(200, &[ACAO])
-        }
-    };
+    let server = put_server("60");
     let mut first = CorsFetch::new(&request, &profile).unwrap();
     let (sent, outcome) = drive(&mut first, &mut cache, server);
     assert!(outcome.is_ok());
@@ -184,20 +189,7 @@ fn a_network_failure_ends_the_fetch_and_clears_the_preflight_entries() {
         .unwrap()
         .into_parts();
     let request = Request::from_parts(&parts, &page).unwrap();
-    let server = |req: &http::Request<()>| {
-        if req.method() == Method::OPTIONS {
-            response(
-                204,
-                &[
-                    ACAO,
-                    ("access-control-allow-methods", "PUT"),
-                    ("access-control-max-age", "600"),
-                ],
-            )
-        } else {
-            response(200, &[ACAO])
-        }
-    };
+    let server = put_server("600");
     let mut warm = CorsFetch::new(&request, &profile).unwrap();
     assert!(drive(&mut warm, &mut cache, server).1.is_ok());
     assert_eq!(cache.len(), 1);
