@@ -749,6 +749,33 @@ pub fn normalize_header_value(potential_value: &[u8]) -> &[u8] {
 
 #[cfg(test)]
 mod tests {
+    /// Short lists are scanned, long ones sorted; both answer alike, ignoring ASCII case.
+    #[test]
+    fn name_set_scanned_and_sorted_agree() {
+        use super::NameSet;
+        for n in [3usize, 16, 17, 40] {
+            let listed: Vec<String> = (0..n).map(|i| format!("X-Name-{i:02}")).collect();
+            let mut headers = http::HeaderMap::new();
+            headers.insert(
+                http::header::ACCESS_CONTROL_ALLOW_HEADERS,
+                http::HeaderValue::from_str(&listed.join(", ")).unwrap(),
+            );
+            let list = super::extract_header_list_values(
+                &headers,
+                &http::header::ACCESS_CONTROL_ALLOW_HEADERS,
+            )
+            .unwrap();
+            let set = NameSet::new(list);
+            assert_eq!(matches!(set, NameSet::Sorted(_)), n > 16, "{n}");
+            for i in 0..n {
+                assert!(set.contains(format!("x-name-{i:02}").as_bytes()), "{n} {i}");
+            }
+            assert!(!set.contains(b"x-name-99"), "{n}");
+            assert!(!set.contains(b"x-name-0"), "{n}");
+        }
+        assert!(!NameSet::new(None).contains(b"x-a"));
+    }
+
     use super::*;
     use crate::Profile;
     use http::header::{
