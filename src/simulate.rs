@@ -378,12 +378,18 @@ pub fn simulate_http(
     )
 }
 
-/// The most exchanges one simulated fetch may make: a preflight and a request for each of
-/// the 21 URLs a fetch may visit.
-const MAX_EXCHANGES: usize = 2 * 21;
+/// The most exchanges one [`simulate`] call makes: a preflight and a request for each of the
+/// 21 URLs a fetch may visit (the first and 20 redirects). The machine ends the fetch with
+/// [`CorsError::TooManyRedirects`](crate::CorsError::TooManyRedirects) before it gets there,
+/// so a server that redirects forever costs at most this many calls; should a run ever pass
+/// it, `simulate` stops and the outcome is
+/// [`CorsError::InvalidRequest`](crate::CorsError::InvalidRequest) ("the fetch did not
+/// finish").
+pub const MAX_EXCHANGES: usize = 2 * 21;
 
 /// Runs `request` as a browser with `profile` would, against `server`, sharing `cache`
-/// across calls. Fails only if the request is one no page could make.
+/// across calls. Fails only if the request is one no page could make. Calls `server` at
+/// most [`MAX_EXCHANGES`] times.
 pub fn simulate(
     request: &Request<'_>,
     profile: &Profile,
@@ -427,6 +433,46 @@ pub fn simulate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_that_redirects_forever_costs_at_most_max_exchanges() {
+        // Every answer grants the preflight and redirects to a fresh URL; a custom header
+        // makes each hop preflight, so each URL costs two exchanges.
+        let mut calls = 0usize;
+        let mut server = |req: &http::Request<()>| {
+            calls += 1;
+            let mut resp = http::Response::builder()
+                .header("access-control-allow-origin", "https://app.example")
+                .header("access-control-allow-headers", "x-custom");
+            if req.method() != Method::OPTIONS {
+                resp = resp
+                    .status(307)
+                    .header("location", format!("https://api.example/{calls}"));
+            }
+            resp.body(()).unwrap()
+        };
+        let page = Origin::parse("https://app.example").unwrap();
+        let req = PageRequest::get("https://api.example/0")
+            .unwrap()
+            .with_header("x-custom", "1");
+        let mut cache = PreflightCache::new(&Profile::SPEC);
+        let request = req.view(&page).unwrap();
+        let sim = simulate(
+            &request,
+            &Profile::SPEC,
+            &mut cache,
+            Timestamp::ZERO,
+            &mut server,
+        )
+        .unwrap();
+        assert!(
+            matches!(sim.outcome, Err(crate::CorsError::TooManyRedirects)),
+            "{:?}",
+            sim.outcome
+        );
+        assert_eq!(sim.sent.len(), MAX_EXCHANGES);
+        assert_eq!(calls, MAX_EXCHANGES);
+    }
 
     #[test]
     fn many_distinct_header_names_do_not_panic() {
