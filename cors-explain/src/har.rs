@@ -31,8 +31,8 @@ use crate::core::{
     Api, CredentialsMode, Engine, Mode, Origin, OutgoingKind, is_forbidden_request_header,
 };
 use crate::{
-    Capture, Input, InputError, MAX_HEADER_LINES, PageFetch, Recorded, RecordedRequest,
-    RecordedResponse, Skipped, header_value, too_many_headers,
+    Capture, Input, InputError, MAX_HAR_ENTRIES, MAX_HEADER_LINES, PageFetch, Recorded,
+    RecordedRequest, RecordedResponse, Skipped, header_value, too_many_headers,
 };
 
 /// Settings that override what [`parse`] would work out itself.
@@ -658,9 +658,21 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
         }
     };
     let log = &*log;
-    let mut entries = Vec::with_capacity(list.len());
+    let total = list.len();
+    let mut entries = Vec::with_capacity(total.min(MAX_HAR_ENTRIES));
     let mut skipped = Vec::new();
-    for (index, e) in list.into_iter().enumerate() {
+    if total > MAX_HAR_ENTRIES {
+        skipped.push(Skipped {
+            entry: None,
+            method: String::new(),
+            url: String::new(),
+            reason: format!(
+                "log.entries[{MAX_HAR_ENTRIES}..{total}]: {} entries past the {MAX_HAR_ENTRIES} cors-explain reads",
+                total - MAX_HAR_ENTRIES
+            ),
+        });
+    }
+    for (index, e) in list.into_iter().take(MAX_HAR_ENTRIES).enumerate() {
         match parse_entry(index, &e)? {
             Ok(entry) => entries.push(entry),
             Err(skip) => skipped.push(skip),
@@ -936,6 +948,7 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
         browser_source,
         fetches,
         skipped,
+        unread: total.saturating_sub(MAX_HAR_ENTRIES),
         input: Input::Har,
     })
 }

@@ -175,6 +175,8 @@ pub struct Capture {
     pub fetches: Vec<PageFetch>,
     /// Entries that were not replayed, with why.
     pub skipped: Vec<Skipped>,
+    /// Entries past [`MAX_HAR_ENTRIES`], not read at all (one line of `skipped` says so).
+    pub unread: usize,
     /// What the capture was read from.
     pub input: Input,
 }
@@ -226,6 +228,16 @@ impl std::error::Error for InputError {}
 /// (Node.js's HTTP server stops reading at 2,000 header lines by default), and the bound
 /// keeps the tool clear of `http::HeaderMap`'s own limit, about 24,576 names, where it panics.
 pub const MAX_HEADER_LINES: usize = 2_000;
+
+/// The most entries cors-explain reads from one HAR file. The entries past it are not read,
+/// and one line under "Not replayed" says how many there were. A 50 MB export holds about
+/// 17,000 fetches, so the bound sits well above real captures while keeping the tool's memory
+/// (about 13 times the text) within a few gigabytes.
+pub const MAX_HAR_ENTRIES: usize = 100_000;
+
+/// The most bytes cors-explain reads from one input file or standard input. Past it the
+/// tool stops with an input error (exit 2) rather than read on.
+pub const MAX_INPUT_BYTES: u64 = 512 << 20;
 
 pub(crate) fn too_many_headers(what: &str, count: usize) -> String {
     format!(

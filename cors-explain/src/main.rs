@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use cors_explain::{RecordedResponse, Report, Status, har, raw};
+use cors_explain::{MAX_INPUT_BYTES, RecordedResponse, Report, Status, har, raw};
 // The binary's only uses of fetch-cors; the library part's are in `cors_explain::core`.
 use fetch_cors::diagnostics::Api;
 use fetch_cors::{CredentialsMode, Mode, Origin, Profile};
@@ -229,15 +229,23 @@ const RAW_ONLY: &[&str] = &[
 ];
 
 fn read(path: &str) -> Result<String, String> {
-    let bytes = if path == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        buf
+    let (source, name): (Box<dyn Read>, &str) = if path == "-" {
+        (Box::new(std::io::stdin()), "standard input")
     } else {
-        std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        (Box::new(file), path)
     };
+    let mut bytes = Vec::new();
+    source
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(format!(
+            "{name} is larger than {} MiB, the most cors-explain reads",
+            MAX_INPUT_BYTES >> 20
+        ));
+    }
     // Header values may hold bytes 0x80-0xFF; keep going with replacement characters.
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

@@ -442,6 +442,7 @@ pub fn capture(
         browser_source: None,
         fetches: vec![fetch],
         skipped: Vec::new(),
+        unread: 0,
         input: Input::Raw,
     }
 }

@@ -742,7 +742,8 @@ pub fn explain(capture: &Capture, profile: &Profile) -> Report {
         blocked: count(Status::Blocked),
         incomplete: count(Status::Incomplete) + count(Status::Invalid),
         engines_differ: fetches.iter().filter(|f| f.engines_differ).count(),
-        skipped: capture.skipped.len(),
+        // The bound's own line stands for every entry it left unread.
+        skipped: capture.skipped.len() + capture.unread.saturating_sub(1),
     };
     Report {
         tool: "cors-explain",

@@ -322,3 +322,63 @@ fn blob_page_title_gives_the_page_origin() {
     assert_eq!(report["page_origin"], "https://app.example");
     assert_eq!(report["origin_source"], "pages[0].title");
 }
+
+#[test]
+fn entries_past_the_har_bound_are_not_read_and_are_counted() {
+    use cors_explain::MAX_HAR_ENTRIES;
+    // `data:` entries are skipped as soon as they are read, so the file is big but cheap.
+    let data = entry("GET", "data:text/plain,x", &[], 200, &[]);
+    let mut entries = vec![ok_entry()];
+    entries.extend(std::iter::repeat_n(data, MAX_HAR_ENTRIES + 2));
+    let (report, out) = explain_har("bound.har", &har(entries));
+    assert!(out.status.success() || out.status.code() == Some(1));
+    let bound = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["reason"].as_str().unwrap().contains("past the"))
+        .unwrap_or_else(|| panic!("no line for the bound"))["reason"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        bound.contains(&format!(
+            "log.entries[{MAX_HAR_ENTRIES}..{}]",
+            MAX_HAR_ENTRIES + 3
+        )),
+        "{bound}"
+    );
+    assert!(bound.contains("3 entries"), "{bound}");
+    // 99,999 `data:` entries read and skipped, 3 past the bound.
+    assert_eq!(report["summary"]["skipped"], MAX_HAR_ENTRIES + 2);
+    assert_eq!(report["summary"]["passed"], 1);
+}
+
+#[test]
+fn input_past_the_byte_bound_is_an_input_error() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cors-explain"))
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run cors-explain");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![b' '; 1 << 20];
+        // One MiB past the bound; the tool may stop reading (a broken pipe) before the end.
+        for _ in 0..=(cors_explain::MAX_INPUT_BYTES >> 20) {
+            if stdin.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("larger than 512 MiB"), "{stderr}");
+}
