@@ -113,6 +113,29 @@
 //! let _ = is_cors_safelisted_request_header(&http::header::CONTENT_TYPE, input, &Profile::SPEC.safelist);
 //! ```
 //!
+//! # Bounds
+//!
+//! Everything a caller or a server can grow has a bound or costs time and memory linear in
+//! its input:
+//!
+//! - **The preflight cache**: at most [`CacheRules::max_bytes`](profile::CacheRules) bytes of
+//!   keys and names (Spec and Chromium 4 MiB, Firefox 1 MiB, WebKit 16 MiB;
+//!   [`PreflightCache::bytes`]), besides its slot and per-slot item bounds. A grant larger than
+//!   the bound on its own is not stored, so the next such request is preflighted again.
+//! - **Names per list** (`Access-Control-Allow-Headers`, `-Expose-Headers`, `-Allow-Methods`):
+//!   no count limit, and none is needed: lists are read in place, and a list of more than 16
+//!   names is sorted once as borrowed slices (16 bytes per name), so checking N names against
+//!   a list of N costs O(N log N). The count of distinct names in a map is bounded by
+//!   `http::HeaderMap` itself (about 24,576; it panics past it), so a caller building maps
+//!   from untrusted input should use `HeaderMap::try_append`.
+//! - **Headers of a simulated page request**: [`simulate::PageRequest::MAX_HEADERS`];
+//!   `try_with_header` says when an entry is refused.
+//! - **Exchanges per simulation**: [`simulate::MAX_EXCHANGES`], which the 20-redirect limit
+//!   ([`CorsError::TooManyRedirects`]) keeps a fetch under.
+//!
+//! `cors-explain` adds its own input bounds (bytes per file, entries per HAR, header lines per
+//! message); its README lists them.
+//!
 //! # Layout
 //!
 //! Modules are named after the standard's concepts and depend on each other one way, from the
