@@ -69,6 +69,9 @@ pub struct Fix {
     pub status: Option<u16>,
     /// Further advice: alternatives, and what else to keep in mind.
     pub also: Vec<String>,
+    /// The URL whose response the change is for (in a redirect chain, which server), when
+    /// the target is a response; `None` for a change to the page's request.
+    pub server: Option<String>,
 }
 
 impl Fix {
@@ -79,6 +82,7 @@ impl Fix {
             set_headers: Vec::new(),
             status: None,
             also: Vec::new(),
+            server: None,
         }
     }
 
@@ -246,6 +250,24 @@ fn headers_with(ctx: &FixContext<'_>, must: &[&str]) -> String {
         }
     }
     list.join(", ")
+}
+
+/// The change that lets the page read `names`, response headers a passing CORS response
+/// sent but did not expose: list them in `Access-Control-Expose-Headers` on the response from
+/// `server`. Names only, never `*`: `*` exposes nothing to a request with credentials.
+pub fn expose_fix(names: &[String], server: &str, credentials: bool) -> Fix {
+    let mut fix = Fix::new(
+        FixTarget::Response,
+        "list the headers the page should read in Access-Control-Expose-Headers",
+    )
+    .set("Access-Control-Expose-Headers", names.join(", "));
+    if !credentials {
+        fix = fix.also(
+            "`Access-Control-Expose-Headers: *` exposes them all, but only while the request carries no credentials",
+        );
+    }
+    fix.server = Some(server.to_owned());
+    fix
 }
 
 /// The smallest server-side change (or, when the page is at fault, the change to the

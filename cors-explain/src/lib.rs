@@ -64,7 +64,7 @@ use url::Url;
 
 use crate::core::{Api, CredentialsMode, Engine, Mode, Origin, OutgoingKind};
 
-pub use fix::{Fix, FixContext, FixTarget, fix_for};
+pub use fix::{Fix, FixContext, FixTarget, expose_fix, fix_for};
 pub use replay::explain;
 pub use report::{
     Decision, EngineResult, Failure, FetchReport, Outcome, Report, Skipped, Status, Summary,

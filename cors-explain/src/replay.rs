@@ -10,7 +10,7 @@ use crate::core::{
     FetchResponse, OutgoingKind, PreflightCache, Profile, Request, ResponseHead, ResponseType,
     Stage, Timestamp, chromium_cors_error, classify_request, console_message,
 };
-use crate::fix::{Fix, FixContext, FixTarget, fix_for};
+use crate::fix::{Fix, FixContext, FixTarget, expose_fix, fix_for};
 use crate::report::{
     Decision, EngineResult, Failure, FetchReport, Outcome, Report, Status, Summary, WireStep,
 };
@@ -456,6 +456,60 @@ fn status_of(run: &Run) -> Status {
     }
 }
 
+/// Response headers that are for the browser or the network, not for script: a page that
+/// cannot read them has lost nothing, so they are not reported as unreadable.
+const NOT_FOR_SCRIPT: &[&str] = &[
+    "age",
+    "alt-svc",
+    "connection",
+    "cross-origin-resource-policy",
+    "date",
+    "keep-alive",
+    "nel",
+    "proxy-authenticate",
+    "proxy-connection",
+    "report-to",
+    "server",
+    "set-cookie",
+    "set-cookie2",
+    "strict-transport-security",
+    "te",
+    "timing-allow-origin",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "vary",
+    "via",
+    "x-powered-by",
+];
+
+/// The headers of a passing CORS response that script cannot read, lowercase, in the order
+/// the server sent them, without CORS headers and those in [`NOT_FOR_SCRIPT`].
+fn unreadable_headers(
+    response: &FetchResponse,
+    recorded: Option<&RecordedResponse>,
+) -> Vec<String> {
+    let (ResponseType::Cors, Some(recorded)) = (response.response_type, recorded) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (name, _) in &recorded.headers {
+        let name = name.to_ascii_lowercase();
+        // `header_names` is sorted, so a response of many headers stays linear.
+        let skip = name.starts_with("access-control-")
+            || NOT_FOR_SCRIPT.contains(&name.as_str())
+            || response
+                .header_names
+                .binary_search_by(|r| r.as_str().cmp(name.as_str()))
+                .is_ok();
+        if !skip && seen.insert(name.clone()) {
+            names.push(name);
+        }
+    }
+    names
+}
+
 fn readable(response: &FetchResponse) -> Vec<String> {
     if matches!(
         response.response_type,
@@ -550,7 +604,10 @@ fn fix_and_verify(
             credentials,
             response: current_run.last_response.as_ref(),
         };
-        let fix = fix_for(&current_err, &ctx);
+        let mut fix = fix_for(&current_err, &ctx);
+        if fix.target != FixTarget::Page {
+            fix.server = step.map(|w| w.url.clone());
+        }
         let applicable =
             fix.target != FixTarget::Page && (!fix.set_headers.is_empty() || fix.status.is_some());
         let (set_headers, set_status) = (fix.set_headers.clone(), fix.status);
@@ -794,18 +851,27 @@ fn fetch_report(
         .filter_map(|e| e.browser_error.clone())
         .next_back();
     let (outcome, failure) = match &run.ended {
-        Ended::Done(Ok(r)) => (
-            Outcome {
-                status: Status::Pass,
-                response_type: Some(response_type_name(r.response_type)),
-                http_status: Some(r.status),
-                final_url: r.url.as_ref().map(Url::to_string),
-                redirected: r.redirected,
-                readable_headers: readable(r),
-                reason: None,
-            },
-            None,
-        ),
+        Ended::Done(Ok(r)) => {
+            let unreadable = unreadable_headers(r, run.last_response.as_ref());
+            let expose_fix = match (unreadable.is_empty(), run.wire.last()) {
+                (false, Some(last)) => Some(expose_fix(&unreadable, &last.url, last.credentials)),
+                _ => None,
+            };
+            (
+                Outcome {
+                    status: Status::Pass,
+                    response_type: Some(response_type_name(r.response_type)),
+                    http_status: Some(r.status),
+                    final_url: r.url.as_ref().map(Url::to_string),
+                    redirected: r.redirected,
+                    readable_headers: readable(r),
+                    unreadable_headers: unreadable,
+                    expose_fix,
+                    reason: None,
+                },
+                None,
+            )
+        }
         Ended::Done(Err(e)) => {
             let (fix, further_fixes, fix_verified, fix_check) =
                 fix_and_verify(e, fetch, run, profile, now);
@@ -823,6 +889,8 @@ fn fetch_report(
                     final_url: None,
                     redirected: false,
                     readable_headers: Vec::new(),
+                    unreadable_headers: Vec::new(),
+                    expose_fix: None,
                     reason: None,
                 },
                 Some(Failure {
@@ -849,6 +917,8 @@ fn fetch_report(
                 final_url: None,
                 redirected: false,
                 readable_headers: Vec::new(),
+                unreadable_headers: Vec::new(),
+                expose_fix: None,
                 reason: Some(why.clone()),
             },
             None,

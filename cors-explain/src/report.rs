@@ -122,6 +122,11 @@ pub struct Outcome {
     pub redirected: bool,
     /// The response header names script can read, lowercase, sorted.
     pub readable_headers: Vec<String>,
+    /// Headers of a passing CORS response that the page cannot read (not safelisted, not
+    /// exposed), lowercase; CORS, hop-by-hop and forbidden response headers are left out.
+    pub unreadable_headers: Vec<String>,
+    /// The change that would let the page read [`Outcome::unreadable_headers`].
+    pub expose_fix: Option<Fix>,
     /// Why the replay is incomplete or the request invalid.
     pub reason: Option<String>,
 }
@@ -366,28 +371,31 @@ fn render_failure(out: &mut String, style: &Style, head: &str, status: Status, f
         .chain(&fail.further_fixes)
         .enumerate()
     {
-        let name = if i == 0 { "fix" } else { "then" };
-        label(
-            out,
-            style,
-            name,
-            &format!("on {}: {}", fix.target.describe(), fix.summary),
-        );
-        if let Some(s) = fix.status {
-            let _ = writeln!(out, "{INDENT}  {}", style.green(&format!("status {s}")));
-        }
-        for (n, v) in &fix.set_headers {
-            let _ = writeln!(out, "{INDENT}  {}", style.green(&format!("{n}: {v}")));
-        }
-        for a in &fix.also {
-            let _ = writeln!(out, "{INDENT}{}", style.dim(&format!("({a})")));
-        }
+        render_fix(out, style, if i == 0 { "fix" } else { "then" }, fix);
     }
     let _ = writeln!(
         out,
         "{INDENT}{}",
         style.dim(&format!("[{}]", fail.fix_check))
     );
+}
+
+/// One fix: where it goes (and for which server), then the status and headers to send.
+fn render_fix(out: &mut String, style: &Style, name: &str, fix: &Fix) {
+    let whom = match &fix.server {
+        Some(server) => format!("on {} from {server}", fix.target.describe()),
+        None => format!("on {}", fix.target.describe()),
+    };
+    label(out, style, name, &format!("{whom}: {}", fix.summary));
+    if let Some(s) = fix.status {
+        let _ = writeln!(out, "{INDENT}  {}", style.green(&format!("status {s}")));
+    }
+    for (n, v) in &fix.set_headers {
+        let _ = writeln!(out, "{INDENT}  {}", style.green(&format!("{n}: {v}")));
+    }
+    for a in &fix.also {
+        let _ = writeln!(out, "{INDENT}{}", style.dim(&format!("({a})")));
+    }
 }
 
 impl Report {
@@ -507,6 +515,11 @@ impl Report {
                         )
                     };
                     let _ = writeln!(out, "{INDENT}{readable}");
+                    if let Some(fix) = &o.expose_fix {
+                        let _ =
+                            writeln!(out, "{INDENT}but not {}", o.unreadable_headers.join(", "));
+                        render_fix(&mut out, &style, "to read", fix);
+                    }
                 }
                 status => {
                     if let Some(fail) = &f.failure {

@@ -193,3 +193,74 @@ fn star_with_allow_credentials_gives_both_verdicts() {
     ]));
     assert!(report["fetches"][0]["with_credentials"].is_null());
 }
+
+#[test]
+fn a_fix_in_a_redirect_chain_names_its_server() {
+    let hop1 = file(
+        "server",
+        "1.txt",
+        "HTTP/1.1 301 Moved Permanently\r\nLocation: https://cdn.example/x\r\nAccess-Control-Allow-Origin: *\r\n\r\n",
+    );
+    let hop2 = file(
+        "server",
+        "2.txt",
+        "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: https://app.example\r\n\r\n",
+    );
+    let args = raw(&[
+        "--response",
+        hop1.to_str().unwrap(),
+        "--response",
+        hop2.to_str().unwrap(),
+    ]);
+    let (report, _) = json(&args);
+    // The failing check is on the second hop's response, from cdn.example, not api.example.
+    let fix = &report["fetches"][0]["failure"]["fix"];
+    assert_eq!(fix["server"], "https://cdn.example/x", "{fix}");
+    let out = text(&args);
+    assert!(
+        out.contains("on the response from https://cdn.example/x:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_pass_names_the_headers_the_page_cannot_read_and_the_fix() {
+    let resp = file(
+        "expose",
+        "r.txt",
+        "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: https://app.example\r\nContent-Type: text/plain\r\nX-Request-Id: 42\r\nDate: Wed, 02 Dec 2026 10:00:00 GMT\r\nX-Trace: a\r\nx-request-id: 43\r\n\r\n",
+    );
+    let args = raw(&["--response", resp.to_str().unwrap()]);
+    let (report, code) = json(&args);
+    assert_eq!(code, 0);
+    let o = &report["fetches"][0]["outcome"];
+    assert_eq!(o["status"], "pass");
+    // Content-Type is safelisted; Date is for the browser; the rest is named once each.
+    assert_eq!(o["readable_headers"], serde_json::json!(["content-type"]));
+    assert_eq!(
+        o["unreadable_headers"],
+        serde_json::json!(["x-request-id", "x-trace"])
+    );
+    assert_eq!(
+        o["expose_fix"]["set_headers"],
+        serde_json::json!([["Access-Control-Expose-Headers", "x-request-id, x-trace"]])
+    );
+    assert_eq!(o["expose_fix"]["server"], "https://api.example/old");
+    let out = text(&args);
+    assert!(out.contains("but not x-request-id, x-trace"), "{out}");
+    assert!(
+        out.contains("Access-Control-Expose-Headers: x-request-id, x-trace"),
+        "{out}"
+    );
+
+    // Once exposed, nothing is left to say.
+    let exposed = file(
+        "expose",
+        "e.txt",
+        "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: https://app.example\r\nAccess-Control-Expose-Headers: X-Request-Id, x-trace\r\nX-Request-Id: 42\r\nX-Trace: a\r\n\r\n",
+    );
+    let (report, _) = json(&raw(&["--response", exposed.to_str().unwrap()]));
+    let o = &report["fetches"][0]["outcome"];
+    assert_eq!(o["unreadable_headers"], serde_json::json!([]));
+    assert!(o["expose_fix"].is_null());
+}
