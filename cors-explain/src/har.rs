@@ -523,7 +523,49 @@ fn author_headers(
             break;
         }
     }
+    // The preflight asked for names the recorded request lacks: the export removed them
+    // (Chromium's default export drops Authorization and Cookie). The page did send them,
+    // so they are put back, with a value that is CORS-unsafe as the preflight shows it was.
+    let mut missing: Vec<&String> = listed
+        .iter()
+        .filter(|n| HeaderName::from_bytes(n.as_bytes()).is_ok_and(|h| !map.contains_key(&h)))
+        .collect();
+    missing.sort();
+    for name in &missing {
+        let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+            continue;
+        };
+        let value = if is_cors_safelisted_request_header_name(header.as_str()) {
+            // Longer than the 128 bytes any safelisted value may have.
+            HeaderValue::from_static(UNSAFE_PLACEHOLDER)
+        } else {
+            HeaderValue::from_static("(not in the export)")
+        };
+        if map.try_append(header, value).is_err() {
+            break;
+        }
+    }
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|n| n.as_str()).collect();
+        notes.push(format!(
+            "rebuilt {} from the preflight's Access-Control-Request-Headers: the export leaves {} out (Chromium's default export removes Authorization and Cookie), so the value is not known",
+            names.join(", "),
+            if names.len() == 1 { "it" } else { "them" }
+        ));
+    }
     map
+}
+
+/// A value no safelist accepts (it is longer than 128 bytes), for a safelisted name the
+/// preflight listed although the export left it out.
+const UNSAFE_PLACEHOLDER: &str = "(not in the export; the preflight listed it, so its value was not CORS-safelisted, which for this name means, among other things, longer than 128 bytes)";
+
+/// Names that are CORS-safelisted for some values.
+fn is_cors_safelisted_request_header_name(name: &str) -> bool {
+    matches!(
+        name,
+        "accept" | "accept-language" | "content-language" | "content-type" | "range"
+    )
 }
 
 fn mode_of(head: &Entry, origin: &Origin) -> Option<Mode> {
@@ -941,6 +983,13 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
         )
     });
     skipped.sort_by_key(|s| s.entry);
+    let mut notes = Vec::new();
+    if browser == Some(Engine::WebKit) {
+        notes.push(format!(
+            "WebKit's HAR export leaves out requests that failed, CORS failures among them ({} fetch(es) here): a request missing from this file may have been blocked. Paste WebKit's console lines to `cors-explain message -` to explain them.",
+            fetches.len()
+        ));
+    }
     Ok(Capture {
         origin,
         origin_source,
@@ -949,6 +998,7 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
         fetches,
         skipped,
         unread: total.saturating_sub(MAX_HAR_ENTRIES),
+        notes,
         input: Input::Har,
     })
 }

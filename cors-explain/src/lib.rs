@@ -177,6 +177,8 @@ pub struct Capture {
     pub skipped: Vec<Skipped>,
     /// Entries past [`MAX_HAR_ENTRIES`], not read at all (one line of `skipped` says so).
     pub unread: usize,
+    /// Remarks on the recording as a whole (what its exporter leaves out).
+    pub notes: Vec<String>,
     /// What the capture was read from.
     pub input: Input,
 }

@@ -33,6 +33,9 @@ use crate::core::{
 };
 use crate::fix::{Fix, FixContext, fix_for};
 
+/// The start of the network line Chromium and WebKit log beside a CORS message, lowercase.
+const NETWORK_LINE: &str = "failed to load resource";
+
 /// The most bytes of pasted text looked at.
 pub const MAX_INPUT: usize = 64 * 1024;
 
@@ -981,7 +984,13 @@ pub fn recognize(text: &str) -> Result<Recognized, NotRecognized> {
         return Err(NotRecognized("the message is empty".to_owned()));
     }
     let found = best(&text);
+    let network_line = text.to_ascii_lowercase().contains(NETWORK_LINE);
     let Some(first) = found.first().filter(|c| c.score >= MIN_SCORE) else {
+        if network_line {
+            return Err(NotRecognized(
+                "`Failed to load resource: …` is the console's network line: it says the load failed, and with `net::ERR_FAILED` not why. The reason is on the CORS line the browser logs with it (Chromium: `Access to fetch at … has been blocked by CORS policy: …`; WebKit: the line before `Fetch API cannot load …`): paste that one".to_owned(),
+            ));
+        }
         return Err(NotRecognized(
             "this is not a CORS console message of Chromium, Firefox or WebKit that cors-explain knows (paste the whole line as the console prints it)".to_owned(),
         ));
@@ -1054,6 +1063,11 @@ pub fn recognize(text: &str) -> Result<Recognized, NotRecognized> {
             t.lines.len(),
             capitalized(primary.engine)
         ));
+    }
+    if network_line {
+        notes.push(
+            "the `Failed to load resource` line in the paste is the console's network line for the same load; it repeats the failure, so the reading comes from the CORS line".to_owned(),
+        );
     }
     // What the rest of the paste says.
     let mut rest = text.clone().into_bytes();
@@ -1277,6 +1291,30 @@ mod tests {
         assert!(r.rule.contains("<status>"), "{}", r.rule);
         assert!(r.readings[0].messages["webkit"].contains("Status code: <status>"));
         assert!(!r.fix.summary.contains("65535"), "{}", r.fix.summary);
+    }
+
+    #[test]
+    fn the_network_line_alone_points_to_the_cors_line() {
+        let err = recognize("Failed to load resource: net::ERR_FAILED").unwrap_err();
+        assert!(err.0.contains("paste that one"), "{}", err.0);
+        // Beside the CORS line, the reading comes from the CORS line, and says so.
+        let r = recognize(
+            "Access to fetch at 'https://api.example/x' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.\n\
+             Failed to load resource: net::ERR_FAILED",
+        )
+        .unwrap();
+        assert_eq!(r.error, "MissingAllowOrigin");
+        assert!(
+            r.notes.iter().any(|n| n.contains("network line")),
+            "{:?}",
+            r.notes
+        );
+        // WebKit's network line carries the reason itself.
+        let r = recognize(
+            "Failed to load resource: Origin https://app.example is not allowed by Access-Control-Allow-Origin. Status code: 200",
+        )
+        .unwrap();
+        assert_eq!(r.engine, "webkit");
     }
 
     #[test]

@@ -443,6 +443,7 @@ pub fn capture(
         fetches: vec![fetch],
         skipped: Vec::new(),
         unread: 0,
+        notes: Vec::new(),
         input: Input::Raw,
     }
 }

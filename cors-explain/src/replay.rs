@@ -792,6 +792,9 @@ pub fn explain(capture: &Capture, profile: &Profile) -> Report {
         report.engines = engines;
         fetches.push(report);
     }
+    if capture.input == Input::Har {
+        credentials_unknown(capture, profile, &mut fetches);
+    }
     let count = |s: Status| fetches.iter().filter(|f| f.outcome.status == s).count();
     let summary = Summary {
         fetches: fetches.len(),
@@ -814,7 +817,102 @@ pub fn explain(capture: &Capture, profile: &Profile) -> Report {
         recorded_by_source: capture.browser_source.clone(),
         fetches,
         skipped: capture.skipped.clone(),
+        notes: capture.notes.clone(),
         summary,
+    }
+}
+
+/// Whether an error the browser recorded (Chromium's `_error`, `_corsErrorStatus`) says the
+/// fetch failed a CORS check: `net::ERR_FAILED` or a CORS error kind, not, say, a request
+/// the page aborted.
+fn recorded_cors_failure(recorded: &str) -> bool {
+    recorded
+        .split(' ')
+        .any(|t| t == "net::ERR_FAILED" || !t.starts_with("net::"))
+}
+
+/// A HAR does not say whether a request carried credentials, and exports remove cookies:
+/// a cross-origin fetch that passes without them is replayed again with them when the
+/// browser recorded a CORS failure, or when the response allows credentials. If only the
+/// credentialed replay fails and the browser recorded a failure, the fetch is reported
+/// blocked (the browser said so); with no recorded failure, both verdicts are given. A
+/// recorded failure that no replay reproduces makes the fetch incomplete, never a pass.
+fn credentials_unknown(capture: &Capture, profile: &Profile, reports: &mut [FetchReport]) {
+    let guessed = |f: &PageFetch| {
+        f.credentials_source == "no cookie sent"
+            && f.mode == crate::core::Mode::Cors
+            && !f.origin.same_origin_with_url(&f.url)
+    };
+    let mut picked: Vec<usize> = Vec::new();
+    for (i, r) in reports.iter().enumerate() {
+        let fetch = &capture.fetches[r.index - 1];
+        let recorded = r
+            .browser_recorded
+            .as_deref()
+            .is_some_and(recorded_cors_failure);
+        let allows = fetch.exchanges.iter().any(|e| {
+            e.response.as_ref().is_some_and(|resp| {
+                resp.header("access-control-allow-credentials")
+                    .is_some_and(|v| v.trim() == "true")
+            })
+        });
+        if r.outcome.status == Status::Pass && guessed(fetch) && (recorded || allows) {
+            picked.push(i);
+        }
+    }
+    if picked.is_empty() {
+        return;
+    }
+    let sub = Capture {
+        origin: capture.origin.clone(),
+        origin_source: String::new(),
+        browser: capture.browser,
+        browser_source: None,
+        fetches: picked
+            .iter()
+            .map(|&i| {
+                let mut f = capture.fetches[reports[i].index - 1].clone();
+                f.credentials = CredentialsMode::Include;
+                f
+            })
+            .collect(),
+        skipped: Vec::new(),
+        unread: 0,
+        notes: Vec::new(),
+        input: capture.input,
+    };
+    let mut with: Vec<Option<FetchReport>> = (0..picked.len()).map(|_| None).collect();
+    replay_profile(&sub, profile, |j, run, now| {
+        with[j] = Some(fetch_report(j, &sub.fetches[j], &run, profile, now));
+    });
+    for (&i, with) in picked.iter().zip(with) {
+        let report = &mut reports[i];
+        let recorded = report
+            .browser_recorded
+            .clone()
+            .filter(|b| recorded_cors_failure(b));
+        match (
+            with.and_then(|w| w.failure.map(|f| (w.outcome, f))),
+            recorded,
+        ) {
+            (Some((outcome, failure)), Some(b)) => {
+                report.notes.push(format!(
+                    "the export does not show whether credentials were sent (no Cookie header; Chromium's default export removes it), and the browser recorded {b}: the replay fails only with credentials, so this is explained with credentials"
+                ));
+                report.outcome = outcome;
+                report.failure = Some(failure);
+                report.credentials = CredentialsMode::Include.as_str();
+                report.credentials_source = "from the browser's recorded error";
+            }
+            (Some((_, failure)), None) => report.with_credentials = Some(failure),
+            (None, Some(b)) => {
+                report.outcome.status = Status::Incomplete;
+                report.outcome.reason = Some(format!(
+                    "the browser recorded {b}, but the replay passes with and without credentials: the export leaves out what made it fail"
+                ));
+            }
+            (None, None) => {}
+        }
     }
 }
 

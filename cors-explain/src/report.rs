@@ -265,6 +265,8 @@ pub struct Report {
     pub fetches: Vec<FetchReport>,
     /// Entries not replayed.
     pub skipped: Vec<Skipped>,
+    /// Remarks on the recording as a whole (what its exporter leaves out).
+    pub notes: Vec<String>,
     /// Counts.
     pub summary: Summary,
 }
@@ -358,6 +360,13 @@ fn render_failure(out: &mut String, style: &Style, head: &str, status: Status, f
     for more in lines {
         let _ = writeln!(out, "{INDENT}{more}");
     }
+    if matches!(fail.console_engine, "chromium" | "webkit") {
+        let _ = writeln!(
+            out,
+            "{INDENT}{}",
+            style.dim("(not shown: the console's network line for this load, `Failed to load resource: …`, which repeats the failure)")
+        );
+    }
     label(
         out,
         style,
@@ -445,6 +454,9 @@ impl Report {
             );
         }
         out.push('\n');
+        for n in &self.notes {
+            label(&mut out, &style, "note", n);
+        }
         for f in &self.fetches {
             out.push('\n');
             let entries = match f.entries.as_slice() {
