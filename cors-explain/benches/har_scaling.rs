@@ -1,4 +1,5 @@
-//! Linear time and memory in the fetches of a HAR (issue 13 item 4, issue 16 item 4).
+//! Linear time and memory in the fetches of a HAR (issue 13 item 4, issue 16 item 4), and in
+//! the bytes of a raw `curl -i` response (`raw_scaling`, 1 MiB and 16 MiB).
 //!
 //! Input: synthetic Chromium exports of N and 10N preflighted fetches to distinct URLs
 //! (`benches/support/synthetic.rs`; one in ten blocked, so the fix check runs too). Benches, in one
@@ -132,5 +133,65 @@ fn har_scaling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, har_scaling);
+/// 1 MiB and 16 MiB of `curl -i` output.
+const RAW_BYTES: [usize; 2] = [1 << 20, 16 << 20];
+
+/// A `curl -i` response of about `len` bytes: 1,000 header lines (half the tool's line bound),
+/// half of them `Access-Control-Expose-Headers` lists of equal-length names, the rest padding.
+fn raw_response(len: usize) -> String {
+    let per_line = len / 1_000;
+    let mut text = String::with_capacity(len + 4096);
+    text.push_str("HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\n");
+    for i in 0..1_000 {
+        if i % 2 == 0 {
+            let start = text.len();
+            text.push_str("Access-Control-Expose-Headers: ");
+            let mut k = 0;
+            // Each name and its separator is 14 bytes.
+            while text.len() - start + 14 < per_line {
+                text.push_str(&format!("x-n{i:03}-{k:05}, "));
+                k += 1;
+            }
+        } else {
+            text.push_str(&format!("X-Pad-{i}: "));
+            text.extend(std::iter::repeat_n('a', per_line.saturating_sub(16)));
+        }
+        text.push_str("\r\n");
+    }
+    text.push_str("\r\n");
+    text
+}
+
+/// The raw-response reader (`cors-explain --response FILE`), a file the user hands in: linear
+/// in bytes, beside a floor that only splits the text into lines.
+fn raw_scaling(c: &mut Criterion) {
+    let texts: Vec<(usize, String)> = RAW_BYTES.iter().map(|&n| (n, raw_response(n))).collect();
+    for (n, text) in &texts {
+        let before = ALLOCATED.load(Ordering::Relaxed);
+        let blocks = cors_explain::raw::parse_blocks(text).expect("a valid response");
+        let allocated = ALLOCATED.load(Ordering::Relaxed) - before;
+        assert_eq!(blocks.len(), 1);
+        eprintln!(
+            "raw_scaling bytes: {} KiB of response: allocated {} KiB ({:.2} B per input byte)",
+            n >> 10,
+            allocated >> 10,
+            allocated as f64 / text.len() as f64,
+        );
+    }
+    let mut group = c.benchmark_group("raw_scaling");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(3));
+    for (n, text) in &texts {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::new("floor/lines", n), text, |b, t| {
+            b.iter(|| black_box(t).lines().count())
+        });
+        group.bench_with_input(BenchmarkId::new("raw::parse_blocks", n), text, |b, t| {
+            b.iter(|| cors_explain::raw::parse_blocks(black_box(t)).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, har_scaling, raw_scaling);
 criterion_main!(benches);
