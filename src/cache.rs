@@ -47,6 +47,7 @@ use crate::header::safelist::is_cors_non_wildcard_request_header_name;
 use crate::header::values::MaxAge;
 use crate::main_fetch::PreflightNeed;
 use crate::origin::Origin;
+use crate::profile::engines::Engine;
 use crate::profile::{CacheRules, CacheShape, Eviction, OpaqueOriginKey, Profile};
 use crate::request::{CredentialsMode, Request};
 use crate::time::Timestamp;
@@ -55,6 +56,8 @@ use crate::time::Timestamp;
 #[derive(Debug, Clone)]
 pub struct PreflightCache {
     rules: CacheRules,
+    /// The engine of the profile the cache was made for, to name it in errors.
+    engine: Engine,
     table: HashTable<usize>,
     slots: Vec<Option<Slot>>,
     free: Vec<usize>,
@@ -161,6 +164,7 @@ impl PreflightCache {
     pub fn new(profile: &Profile) -> Self {
         PreflightCache {
             rules: profile.cache,
+            engine: profile.engine,
             table: HashTable::new(),
             slots: Vec::new(),
             free: Vec::new(),
@@ -205,6 +209,22 @@ impl PreflightCache {
     /// the slot and item bounds cap it.
     pub fn bytes(&self) -> usize {
         self.bytes
+    }
+
+    /// Whether the cache was made for `profile`'s cache rules. A fetch of one profile must
+    /// not use a cache made for another: their bounds, keys and lifetimes differ.
+    pub fn made_for(&self, profile: &Profile) -> bool {
+        // `with_capacity` changes the slot bound on purpose; every other rule must match.
+        let theirs = CacheRules {
+            capacity: self.rules.capacity,
+            ..profile.cache
+        };
+        self.rules == theirs
+    }
+
+    /// The engine of the profile the cache was made for.
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
 
     /// The byte bound ([`CacheRules::max_bytes`](crate::profile::CacheRules)).
@@ -634,9 +654,10 @@ impl PreflightCache {
 
     /// Removes everything.
     pub fn clear_all(&mut self) {
-        let rules = self.rules;
+        let (rules, engine) = (self.rules, self.engine);
         *self = PreflightCache {
             rules,
+            engine,
             table: HashTable::new(),
             slots: Vec::new(),
             free: Vec::new(),

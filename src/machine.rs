@@ -72,6 +72,7 @@ use crate::main_fetch::{Classification, Hop, PreflightUse, classify_request};
 use crate::network::{include_credentials, origin_header};
 use crate::origin::{Origin, Site};
 use crate::profile::Profile;
+use crate::profile::engines::Engine;
 use crate::request::{FetchHistory, Request, ResponseTainting};
 use crate::response::{ResponseHead, ResponseType};
 use crate::scheme_fetch::data_url_headers;
@@ -89,6 +90,9 @@ pub enum Action {
     Wait,
     /// The fetch is over.
     Done(Outcome),
+    /// The host used the machine wrongly (a preflight cache made for another profile):
+    /// nothing happened, and the same call with the right cache carries on.
+    Misuse(ApiMisuse),
 }
 
 /// The result of a fetch: what the page sees, or the network error it gets.
@@ -114,6 +118,9 @@ pub struct Outgoing {
     /// preflight `Accept`, `Access-Control-Request-Method` and `-Headers`. Cookies and other
     /// headers the network layer adds are the host's business; see `include_credentials`.
     pub request: http::Request<()>,
+    /// The request's URL as a `url::Url`, which clients such as reqwest take: the URL of
+    /// `request.uri()`, without the fragment (it never goes on the wire).
+    pub url: Url,
     /// Whether the browser would attach cookies and HTTP authentication.
     pub include_credentials: bool,
     /// Whether the page's request body goes with this request: [`BodyAction::Keep`] for the
@@ -152,6 +159,14 @@ pub enum ApiMisuse {
         /// The state the machine was in.
         state: StateKind,
     },
+    /// The preflight cache handed in was made for another profile's cache rules (its
+    /// bounds, keys and lifetimes differ); each profile needs a cache of its own.
+    CacheForAnotherProfile {
+        /// The engine of the profile the cache was made for.
+        cache: Engine,
+        /// The engine of the fetch's profile.
+        fetch: Engine,
+    },
 }
 
 impl fmt::Display for ApiMisuse {
@@ -163,6 +178,12 @@ impl fmt::Display for ApiMisuse {
                     "handle_response called with no request outstanding (state: {state:?}); call poll first"
                 )
             }
+            ApiMisuse::CacheForAnotherProfile { cache, fetch } => write!(
+                f,
+                "the preflight cache was made for the {} profile's cache rules and this fetch uses the {} profile: give each profile its own PreflightCache::new(&profile)",
+                cache.name(),
+                fetch.name()
+            ),
         }
     }
 }
@@ -400,6 +421,9 @@ impl CorsFetch {
 
     /// What to do next. See the module docs for the drive loop.
     pub fn poll(&mut self, cache: &mut PreflightCache, now: Timestamp) -> Action {
+        if let Err(misuse) = self.check_cache(cache) {
+            return Action::Misuse(misuse);
+        }
         let from = self.state.kind();
         let action = match std::mem::replace(&mut self.state, State::MainFetch) {
             State::MainFetch => self.main_fetch(cache, now),
@@ -423,6 +447,7 @@ impl CorsFetch {
     /// a network error, and where main fetch took the preflight branch the URL's
     /// preflight-cache entries are cleared (main fetch step 12), as a browser does.
     pub fn handle_network_error(&mut self, cache: &mut PreflightCache) -> Result<(), ApiMisuse> {
+        self.check_cache(cache)?;
         let from = self.state.kind();
         let input = match from {
             StateKind::AwaitingPreflight => Input::PreflightResponse,
@@ -445,6 +470,7 @@ impl CorsFetch {
         cache: &mut PreflightCache,
         now: Timestamp,
     ) -> Result<(), ApiMisuse> {
+        self.check_cache(cache)?;
         let response = response.into();
         let from = self.state.kind();
         match std::mem::replace(&mut self.state, State::MainFetch) {
@@ -462,6 +488,18 @@ impl CorsFetch {
             }
         }
         Ok(())
+    }
+
+    /// A cache made for another profile would apply the wrong bounds and keys, silently.
+    fn check_cache(&self, cache: &PreflightCache) -> Result<(), ApiMisuse> {
+        if cache.made_for(&self.profile) {
+            Ok(())
+        } else {
+            Err(ApiMisuse::CacheForAnotherProfile {
+                cache: cache.engine(),
+                fetch: self.profile.engine,
+            })
+        }
     }
 
     fn record(&mut self, from: StateKind, input: Input) {
@@ -576,6 +614,7 @@ impl CorsFetch {
                 Action::Send(Outgoing {
                     kind: OutgoingKind::Preflight,
                     request,
+                    url: wire_url(self.request.url()),
                     include_credentials: false,
                     body: BodyAction::Drop,
                     hop: index,
@@ -649,6 +688,7 @@ impl CorsFetch {
         Action::Send(Outgoing {
             kind: OutgoingKind::Request,
             request: outgoing,
+            url: wire_url(self.request.url()),
             include_credentials: include,
             body: self.body,
             hop: self.url_list.len() - 1,
@@ -743,4 +783,11 @@ fn default_partition(origin: &Origin) -> Box<str> {
         Site::SchemeAndHost { scheme, host } => format!("{scheme}://{host}").into(),
         Site::Opaque(_) => "null".into(),
     }
+}
+
+/// `url` as it goes on the wire: without its fragment.
+fn wire_url(url: &Url) -> Url {
+    let mut url = url.clone();
+    url.set_fragment(None);
+    url
 }

@@ -417,6 +417,14 @@ pub fn simulate(
                 }
             }
             Action::Wait => break,
+            Action::Misuse(misuse) => {
+                return Ok(Simulation {
+                    outcome: Err(crate::error::CorsError::InvalidRequest {
+                        reason: misuse.to_string(),
+                    }),
+                    sent,
+                });
+            }
             Action::Done(outcome) => return Ok(Simulation { outcome, sent }),
         }
     }

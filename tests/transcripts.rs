@@ -91,6 +91,7 @@ fn run(
         match fetch.poll(cache, now) {
             Action::Send(out) => {
                 let r = &out.request;
+                assert_eq!(out.url.as_str(), r.uri().to_string(), "url and uri agree");
                 sent.push(Sent {
                     kind: out.kind,
                     method: r.method().to_string(),
@@ -212,6 +213,35 @@ fn misuse_is_an_error_not_a_panic() {
         respond(200, &[("access-control-allow-origin", "*")])
     });
     assert!(t.outcome.is_ok());
+}
+
+#[test]
+fn a_cache_made_for_another_profile_is_refused() {
+    // Spec's cache holds 1,024 entries for up to 7,200 s; Firefox's holds 100 for 86,400 s.
+    let mut spec_cache = PreflightCache::new(&Profile::SPEC);
+    let mut f = fetch_with("PUT", "https://api.example/x", &[], none, &Profile::FIREFOX);
+    let refused = ApiMisuse::CacheForAnotherProfile {
+        cache: fetch_cors::Engine::Spec,
+        fetch: fetch_cors::Engine::Firefox,
+    };
+    match f.poll(&mut spec_cache, T0) {
+        Action::Misuse(m) => assert_eq!(m, refused),
+        other => panic!("{other:?}"),
+    }
+    assert!(refused.to_string().contains("PreflightCache::new"));
+    assert_eq!(
+        f.handle_response(&respond(200, &[]), &mut spec_cache, T0),
+        Err(refused)
+    );
+    assert_eq!(f.handle_network_error(&mut spec_cache), Err(refused));
+    // Nothing happened: with the right cache the fetch starts from the beginning.
+    assert_eq!(f.state(), StateKind::MainFetch);
+    assert!(f.transitions().is_empty());
+    let mut cache = PreflightCache::new(&Profile::FIREFOX);
+    let t = run(f, &mut cache, T0, permissive("60"));
+    assert_eq!(t.preflights(), 1);
+    assert!(t.outcome.is_ok());
+    assert_eq!(spec_cache.len(), 0);
 }
 
 #[test]
