@@ -3,6 +3,9 @@
 //! the size ratio times the smaller one's; criterion's throughput line shows it directly (the
 //! same bytes or elements per second at both sizes).
 //!
+//! Every bench prints the bytes one call allocates beside its times (`… bytes allocated per
+//! call`), so memory can be read for linearity the same way.
+//!
 //! Run with `cargo bench --bench scaling`. The inputs are adversarial where that matters:
 //! values made of many parameters, quoted strings left open across entries, long runs of
 //! leading zeros or whitespace, and lists that never match what is looked for.
@@ -167,12 +170,59 @@ fn entries(name: &HeaderName, values: impl IntoIterator<Item = Vec<u8>>) -> Head
     headers
 }
 
-fn config<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, WallTime> {
+fn config<'c>(c: &'c mut Criterion, name: &str) -> Group<'c> {
     let mut g = c.benchmark_group(name);
     g.sample_size(10)
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_secs(1));
-    g
+    Group {
+        g,
+        name: name.to_owned(),
+    }
+}
+
+/// A benchmark group that prints, beside each bench's times, the bytes one call allocates.
+struct Group<'c> {
+    g: BenchmarkGroup<'c, WallTime>,
+    name: String,
+}
+
+impl<'c> std::ops::Deref for Group<'c> {
+    type Target = BenchmarkGroup<'c, WallTime>;
+    fn deref(&self) -> &Self::Target {
+        &self.g
+    }
+}
+
+impl std::ops::DerefMut for Group<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.g
+    }
+}
+
+impl Group<'_> {
+    /// Prints the bytes one call of `f` allocates, then times it.
+    fn bench<I: ?Sized, R>(
+        &mut self,
+        label: impl std::fmt::Display,
+        n: usize,
+        input: &I,
+        f: impl Fn(&I) -> R,
+    ) {
+        println!(
+            "{}/{label}/{n}: {} bytes allocated per call",
+            self.name,
+            allocated(|| f(input))
+        );
+        self.g
+            .bench_with_input(BenchmarkId::new(label.to_string(), n), input, |b, i| {
+                b.iter(|| f(i))
+            });
+    }
+
+    fn finish(self) {
+        self.g.finish();
+    }
 }
 
 /// Get, decode and split: one long value, and many entries with a quote left open in each.
@@ -181,9 +231,7 @@ fn split(c: &mut Criterion) {
     for n in BYTES {
         let v = repeat_to(br#"a, "b,\"c", d;e=f,,"#, n);
         g.throughput(Throughput::Bytes(n as u64));
-        g.bench_with_input(BenchmarkId::new("bytes", n), &v, |b, v| {
-            b.iter(|| split_value(black_box(v)).count())
-        });
+        g.bench("bytes", n, &v, |v| split_value(black_box(v)).count());
     }
     g.finish();
     let mut g = config(c, "get_decode_split");
@@ -192,8 +240,8 @@ fn split(c: &mut Criterion) {
         // Every entry opens a quote the next one closes: the across-entries path.
         let headers = entries(&name, (0..n).map(|i| format!("x{i}, \"q").into_bytes()));
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::new("entries", n), &headers, |b, h| {
-            b.iter(|| get_decode_split(black_box(h), &name).map(Iterator::count))
+        g.bench("entries", n, &headers, |h| {
+            get_decode_split(black_box(h), &name).map(Iterator::count)
         });
     }
     g.finish();
@@ -208,11 +256,9 @@ fn list(c: &mut Criterion) {
             [repeat_to(b"x-custom-header, ", n)],
         );
         g.throughput(Throughput::Bytes(n as u64));
-        g.bench_with_input(BenchmarkId::new("bytes", n), &headers, |b, h| {
-            b.iter(|| {
-                extract_header_list_values(black_box(h), &ACCESS_CONTROL_ALLOW_HEADERS)
-                    .map(|l| l.map(|l| l.contains_ignore_ascii_case(b"absent")))
-            })
+        g.bench("bytes", n, &headers, |h| {
+            extract_header_list_values(black_box(h), &ACCESS_CONTROL_ALLOW_HEADERS)
+                .map(|l| l.map(|l| l.contains_ignore_ascii_case(b"absent")))
         });
     }
     for n in ITEMS {
@@ -221,11 +267,9 @@ fn list(c: &mut Criterion) {
             (0..n).map(|i| format!("x-h{i}").into_bytes()),
         );
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::new("entries", n), &headers, |b, h| {
-            b.iter(|| {
-                extract_header_list_values(black_box(h), &ACCESS_CONTROL_ALLOW_HEADERS)
-                    .map(|l| l.map(|l| l.contains_ignore_ascii_case(b"absent")))
-            })
+        g.bench("entries", n, &headers, |h| {
+            extract_header_list_values(black_box(h), &ACCESS_CONTROL_ALLOW_HEADERS)
+                .map(|l| l.map(|l| l.contains_ignore_ascii_case(b"absent")))
         });
     }
     g.finish();
@@ -243,8 +287,8 @@ fn mime(c: &mut Criterion) {
             i += 1;
         }
         g.throughput(Throughput::Bytes(v.len() as u64));
-        g.bench_with_input(BenchmarkId::new("bytes", n), &v, |b, v| {
-            b.iter(|| parse_mime_type(black_box(v)).map(|m| m.parameters.len()))
+        g.bench("bytes", n, &v, |v| {
+            parse_mime_type(black_box(v)).map(|m| m.parameters.len())
         });
     }
     for n in ITEMS {
@@ -253,8 +297,8 @@ fn mime(c: &mut Criterion) {
             v.extend_from_slice(format!(";name{i}=value").as_bytes());
         }
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::new("parameters", n), &v, |b, v| {
-            b.iter(|| parse_mime_type(black_box(v)).map(|m| m.parameters.len()))
+        g.bench("parameters", n, &v, |v| {
+            parse_mime_type(black_box(v)).map(|m| m.parameters.len())
         });
     }
     g.finish();
@@ -269,12 +313,10 @@ fn range(c: &mut Criterion) {
         v.extend(repeat_to(b"0", n - 11));
         v.extend_from_slice(b"1-499");
         g.throughput(Throughput::Bytes(n as u64));
-        g.bench_with_input(BenchmarkId::new("bytes", n), &v, |b, v| {
-            b.iter(|| {
-                let r = parse_single_range_header_value(black_box(v), true);
-                assert_eq!(r, Some((Some(1), Some(499))));
-                r
-            })
+        g.bench("bytes", n, &v, |v| {
+            let r = parse_single_range_header_value(black_box(v), true);
+            assert_eq!(r, Some((Some(1), Some(499))));
+            r
         });
     }
     g.finish();
@@ -290,15 +332,15 @@ fn max_age_all(c: &mut Criterion) {
             v.extend_from_slice(b"600");
             let headers = entries(&ACCESS_CONTROL_MAX_AGE, [v]);
             g.throughput(Throughput::Bytes(n as u64));
-            g.bench_with_input(BenchmarkId::new("bytes", n), &headers, |b, h| {
-                b.iter(|| max_age(black_box(h), &profile.max_age))
+            g.bench("bytes", n, &headers, |h| {
+                max_age(black_box(h), &profile.max_age)
             });
         }
         for n in ITEMS {
             let headers = entries(&ACCESS_CONTROL_MAX_AGE, (0..n).map(|_| b"0".to_vec()));
             g.throughput(Throughput::Elements(n as u64));
-            g.bench_with_input(BenchmarkId::new("entries", n), &headers, |b, h| {
-                b.iter(|| max_age(black_box(h), &profile.max_age))
+            g.bench("entries", n, &headers, |h| {
+                max_age(black_box(h), &profile.max_age)
             });
         }
         g.finish();
@@ -330,16 +372,14 @@ fn allow_origin(c: &mut Criterion) {
             v.extend(repeat_to(b"a", n - v.len()));
             let resp = response(entries(&ACCESS_CONTROL_ALLOW_ORIGIN, [v]));
             g.throughput(Throughput::Bytes(n as u64));
-            g.bench_with_input(BenchmarkId::new("bytes", n), &resp, |b, r| {
-                b.iter(|| {
-                    cors_check(
-                        black_box(&req),
-                        &ResponseHead::from(r),
-                        Stage::Response,
-                        &profile,
-                    )
-                    .is_ok()
-                })
+            g.bench("bytes", n, &resp, |r| {
+                cors_check(
+                    black_box(&req),
+                    &ResponseHead::from(r),
+                    Stage::Response,
+                    &profile,
+                )
+                .is_ok()
             });
         }
         for n in ITEMS {
@@ -348,16 +388,14 @@ fn allow_origin(c: &mut Criterion) {
                 (0..n).map(|_| b"https://app.example".to_vec()),
             ));
             g.throughput(Throughput::Elements(n as u64));
-            g.bench_with_input(BenchmarkId::new("entries", n), &resp, |b, r| {
-                b.iter(|| {
-                    cors_check(
-                        black_box(&req),
-                        &ResponseHead::from(r),
-                        Stage::Response,
-                        &profile,
-                    )
-                    .is_ok()
-                })
+            g.bench("entries", n, &resp, |r| {
+                cors_check(
+                    black_box(&req),
+                    &ResponseHead::from(r),
+                    Stage::Response,
+                    &profile,
+                )
+                .is_ok()
             });
         }
         g.finish();
@@ -385,21 +423,17 @@ fn expose(c: &mut Criterion) {
     for n in BYTES {
         let resp = base(vec![repeat_to(b"x-other-name, ", n)]);
         g.throughput(Throughput::Bytes(n as u64));
-        g.bench_with_input(BenchmarkId::new("bytes", n), &resp, |b, r| {
-            b.iter(|| {
-                check_response(black_box(&req), black_box(r), &Profile::SPEC)
-                    .map(|e| e.readable_names().count())
-            })
+        g.bench("bytes", n, &resp, |r| {
+            check_response(black_box(&req), black_box(r), &Profile::SPEC)
+                .map(|e| e.readable_names().count())
         });
     }
     for n in ITEMS {
         let resp = base((0..n).map(|i| format!("x-n{i}").into_bytes()).collect());
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::new("entries", n), &resp, |b, r| {
-            b.iter(|| {
-                check_response(black_box(&req), black_box(r), &Profile::SPEC)
-                    .map(|e| e.readable_names().count())
-            })
+        g.bench("entries", n, &resp, |r| {
+            check_response(black_box(&req), black_box(r), &Profile::SPEC)
+                .map(|e| e.readable_names().count())
         });
     }
     g.finish();
@@ -431,10 +465,8 @@ fn preflight(c: &mut Criterion) {
         let mut resp = response(h);
         resp.status = StatusCode::NO_CONTENT;
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::new("entries", n), &resp, |b, r| {
-            b.iter(|| {
-                check_preflight_response(black_box(&req), black_box(r), &Profile::SPEC).is_ok()
-            })
+        g.bench("entries", n, &resp, |r| {
+            check_preflight_response(black_box(&req), black_box(r), &Profile::SPEC).is_ok()
         });
     }
     g.finish();
@@ -461,11 +493,10 @@ fn request_side(c: &mut Criterion) {
         let req = Request::from_parts(&parts, &page).expect("request");
         for profile in [Profile::SPEC, Profile::CHROMIUM] {
             g.throughput(Throughput::Elements(n as u64));
-            g.bench_with_input(
-                BenchmarkId::new(format!("headers_{}", profile.engine.name()), n),
-                &req,
-                |b, r| b.iter(|| classify_request(black_box(r), &profile)),
-            );
+            g.bench(format!("headers_{}", profile.engine.name()), n, &req, |r| {
+                // The classification borrows the request, so it is consumed here.
+                let _ = black_box(classify_request(black_box(r), &profile));
+            });
         }
     }
     g.finish();
@@ -479,11 +510,11 @@ fn request_side(c: &mut Criterion) {
         }
         host.push_str("example");
         g.throughput(Throughput::Bytes(n as u64));
-        g.bench_with_input(BenchmarkId::new("long_path", n), &path, |b, u| {
-            b.iter(|| Origin::parse(black_box(u)).map(|o| o.serialize().len()))
+        g.bench("long_path", n, &path, |u| {
+            Origin::parse(black_box(u)).map(|o| o.serialize().len())
         });
-        g.bench_with_input(BenchmarkId::new("long_host", n), &host, |b, u| {
-            b.iter(|| Origin::parse(black_box(u)).map(|o| o.serialize().len()))
+        g.bench("long_host", n, &host, |u| {
+            Origin::parse(black_box(u)).map(|o| o.serialize().len())
         });
     }
     g.finish();
