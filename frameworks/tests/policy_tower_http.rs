@@ -6,7 +6,6 @@
 //! configuration lets an origin outside its intent read, the test asserts that the property
 //! fails and prints the shrunk counterexample, so it documents the finding and fails if the
 //! behaviour changes. `spec-notes/server-findings.md` summarizes the findings.
-#![cfg(feature = "proptest")]
 
 use std::convert::Infallible;
 use std::future::{Future, Ready, ready};

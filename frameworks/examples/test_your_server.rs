@@ -1,6 +1,6 @@
 //! Property-test your own server's CORS against what browsers do.
 //!
-//! Run with `cargo run --example test_your_server`. It wraps tower-http's `CorsLayer` (put your
+//! Run with `cargo run -p fetch-cors-frameworks --example test_your_server`. It wraps tower-http's `CorsLayer` (put your
 //! own router here) as a `fetch_cors::simulate::Server`, states the intent as a `CorsPolicy`,
 //! and lets proptest search origins near the allowed ones (look-alikes included) and requests
 //! a page can make, in Chromium, Firefox and WebKit. Then `strategies::search` runs the

@@ -6,7 +6,6 @@
 //! Each buggy server must show its bug class as the most severe finding, with a fix, on every
 //! run; the correct servers must get no finding at all, from the properties and from
 //! `lint_exchanges` over everything the sweep sent.
-#![cfg(feature = "proptest")]
 
 use std::convert::Infallible;
 use std::future::{Future, Ready, ready};

@@ -4,7 +4,6 @@
 //! in-process through `actix_web::test` on a current-thread actix system (no sockets). The
 //! properties of `fetch_cors::policy` then say what a browser would let a page read; see
 //! `spec-notes/server-findings.md`.
-#![cfg(feature = "proptest")]
 
 use actix_cors::Cors;
 use actix_web::dev::{Service, ServiceResponse};
