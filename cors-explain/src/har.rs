@@ -31,7 +31,7 @@ use crate::core::{
     Api, CredentialsMode, Engine, Mode, Origin, OutgoingKind, is_forbidden_request_header,
 };
 use crate::{
-    Capture, Input, InputError, MAX_HAR_ENTRIES, MAX_HEADER_LINES, PageFetch, Recorded,
+    Capture, Element, Input, InputError, MAX_HAR_ENTRIES, MAX_HEADER_LINES, PageFetch, Recorded,
     RecordedRequest, RecordedResponse, Skipped, header_value, too_many_headers,
 };
 
@@ -73,6 +73,8 @@ struct Entry {
     redirect_to: Option<Url>,
     time: Option<i64>,
     resource_type: Option<String>,
+    /// Chromium's `_initiator.type` (`script`, `parser`, `other`, ...).
+    initiator: Option<String>,
     pageref: Option<String>,
     browser_error: Option<String>,
 }
@@ -86,6 +88,11 @@ impl Entry {
         self.method.eq_ignore_ascii_case("OPTIONS")
             && (self.header("access-control-request-method").is_some()
                 || self.resource_type.as_deref() == Some("preflight"))
+    }
+
+    /// The browser's favicon request: not made by the page (Chromium's initiator `other`).
+    fn is_favicon(&self) -> bool {
+        self.url.path() == "/favicon.ico" && self.initiator.as_deref().is_none_or(|i| i == "other")
     }
 
     fn is_navigation(&self) -> bool {
@@ -343,6 +350,11 @@ fn parse_entry(index: usize, e: &Value) -> Result<Result<Entry, Skipped>, InputE
             .and_then(Value::as_str)
             .and_then(parse_time),
         resource_type,
+        initiator: e
+            .get("_initiator")
+            .and_then(|i| i.get("type"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         pageref: e.get("pageref").and_then(Value::as_str).map(str::to_owned),
         browser_error: (!browser_error.is_empty()).then(|| browser_error.join(" ")),
     }))
@@ -586,6 +598,30 @@ fn mode_of(head: &Entry, origin: &Origin) -> Option<Mode> {
         Some(Mode::Cors)
     } else {
         Some(Mode::NoCors)
+    }
+}
+
+/// The element that made a load, from `Sec-Fetch-Dest` or, without it, Chromium's
+/// `_resourceType`.
+fn element_of(head: &Entry) -> Option<Element> {
+    let from_dest = |d: &str| match d.to_ascii_lowercase().as_str() {
+        "image" => Some(Element::Image),
+        "script" => Some(Element::Script),
+        "style" => Some(Element::Stylesheet),
+        "font" => Some(Element::Font),
+        "audio" | "video" => Some(Element::Media),
+        _ => None,
+    };
+    match head.header("sec-fetch-dest") {
+        Some(d) => from_dest(d),
+        None => match head.resource_type.as_deref() {
+            Some("image") => Some(Element::Image),
+            Some("script") => Some(Element::Script),
+            Some("stylesheet") => Some(Element::Stylesheet),
+            Some("font") => Some(Element::Font),
+            Some("media") => Some(Element::Media),
+            _ => None,
+        },
     }
 }
 
@@ -834,6 +870,15 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
     for (c, chain) in chains.iter().enumerate() {
         let head = &entries[chain[0]];
         let page_origin = origin_of(head);
+        if head.is_favicon() {
+            skipped.push(Skipped {
+                entry: Some(head.index),
+                method: head.method.clone(),
+                url: head.url.to_string(),
+                reason: "the browser's own favicon request, not the page's".to_owned(),
+            });
+            continue;
+        }
         if head.is_navigation() {
             skipped.push(Skipped {
                 entry: Some(head.index),
@@ -852,13 +897,18 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             });
             continue;
         };
-        if mode == Mode::NoCors && !by_script(head) {
+        let element = if by_script(head) {
+            None
+        } else {
+            element_of(head)
+        };
+        if mode == Mode::NoCors && !by_script(head) && element.is_none() {
             skipped.push(Skipped {
                 entry: Some(head.index),
                 method: head.method.clone(),
                 url: head.url.to_string(),
                 reason: format!(
-                    "no-cors {} (an element's load, not fetch() or XHR): opaque, not CORS-checked",
+                    "no-cors {} (a load of a kind cors-explain does not know): opaque, not CORS-checked",
                     head.header("sec-fetch-dest")
                         .or(head.resource_type.as_deref())
                         .unwrap_or("subresource")
@@ -882,7 +932,11 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             exchanges.push(entries[h].recorded(OutgoingKind::Request));
         }
         let mut notes = Vec::new();
-        let headers = author_headers(&head.request_headers, &listed, &mut notes);
+        // An element sets no headers of its own: what the export lists, the browser added.
+        let headers = match element {
+            Some(_) => HeaderMap::new(),
+            None => author_headers(&head.request_headers, &listed, &mut notes),
+        };
         let (credentials, credentials_source) = match options.credentials {
             Some(c) => (c, "flag"),
             None if !page_origin.same_origin_with_url(&head.url)
@@ -910,6 +964,7 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             } else {
                 Api::Fetch
             },
+            element,
             time_ms,
             exchanges,
             assume_missing_preflights_passed: true,
@@ -967,6 +1022,7 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             credentials: options.credentials.unwrap_or(CredentialsMode::SameOrigin),
             credentials_source: if options.credentials.is_some() { "flag" } else { "unknown" },
             api: Api::Fetch,
+            element: None,
             time_ms: pre.time,
             exchanges: vec![pre.recorded(OutgoingKind::Preflight)],
             assume_missing_preflights_passed: false,
@@ -1076,7 +1132,11 @@ mod tests {
         assert_eq!(cap.origin.serialize(), "https://app.example");
         assert_eq!(cap.origin_source, "pages[0].title");
         assert_eq!(cap.browser, Some(Engine::Chromium));
-        assert_eq!(cap.fetches.len(), 2);
+        // The image is an element load, replayed with its own rules.
+        assert_eq!(cap.fetches.len(), 3);
+        assert_eq!(cap.fetches[2].element, Some(Element::Image));
+        assert_eq!(cap.fetches[2].mode, Mode::NoCors);
+        assert!(cap.fetches[..2].iter().all(|f| f.element.is_none()));
         let put = &cap.fetches[0];
         assert_eq!(put.method, Method::PUT);
         assert_eq!(put.credentials, CredentialsMode::Include);
@@ -1091,7 +1151,7 @@ mod tests {
         let redirect = &cap.fetches[1];
         assert_eq!(redirect.exchanges.len(), 2);
         assert_eq!(redirect.exchanges[1].request.url, "https://c.example/final");
-        assert_eq!(cap.skipped.len(), 2, "{:?}", cap.skipped);
+        assert_eq!(cap.skipped.len(), 1, "{:?}", cap.skipped);
     }
 
     #[test]

@@ -52,9 +52,9 @@ mod core {
     };
     pub(crate) use fetch_cors::header::safelist::is_forbidden_request_header;
     pub(crate) use fetch_cors::{
-        Action, Classification, CorsError, CorsFetch, CredentialsMode, Engine, FetchResponse, Mode,
-        Origin, OutgoingKind, PreflightCache, Profile, Request, ResponseHead, ResponseType, Stage,
-        Timestamp, classify_request,
+        Action, Classification, CorsError, CorsFetch, CredentialsMode, Engine, FetchResponse,
+        Initiator, Mode, Origin, OutgoingKind, PreflightCache, Profile, Request, ResponseHead,
+        ResponseType, Stage, Timestamp, classify_request,
     };
 }
 
@@ -62,7 +62,7 @@ use http::{HeaderMap, Method};
 use serde::Serialize;
 use url::Url;
 
-use crate::core::{Api, CredentialsMode, Engine, Mode, Origin, OutgoingKind};
+use crate::core::{Api, CredentialsMode, Engine, Initiator, Mode, Origin, OutgoingKind};
 
 pub use fix::{Fix, FixContext, FixTarget, expose_fix, fix_for};
 pub use replay::explain;
@@ -125,6 +125,74 @@ pub struct Recorded {
     pub browser_error: Option<String>,
 }
 
+/// The element that made a load, for requests not made by script (`fetch()`, XHR,
+/// `EventSource` and `sendBeacon` are script's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Element {
+    /// `<img>`.
+    Image,
+    /// `<script>` (classic or module; both are `cors` when they carry `crossorigin`, and a
+    /// module script always is).
+    Script,
+    /// `<link rel=stylesheet>`.
+    Stylesheet,
+    /// A web font.
+    Font,
+    /// `<audio>` or `<video>`.
+    Media,
+}
+
+impl Element {
+    /// A short name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Element::Image => "img",
+            Element::Script => "script",
+            Element::Stylesheet => "stylesheet",
+            Element::Font => "font",
+            Element::Media => "audio/video",
+        }
+    }
+
+    /// The library's initiator for this element with the `crossorigin` attribute given.
+    pub fn initiator(self, crossorigin: Option<&str>) -> Initiator<'_> {
+        match self {
+            Element::Image => Initiator::Image { crossorigin },
+            Element::Script => Initiator::Script { crossorigin },
+            Element::Stylesheet => Initiator::Stylesheet { crossorigin },
+            Element::Font => Initiator::Font,
+            Element::Media => Initiator::Video { crossorigin },
+        }
+    }
+
+    /// What the page gets from a load that succeeded, in words: `readable` is whether the
+    /// response was CORS or same-origin (not opaque).
+    pub fn what_the_page_gets(self, readable: bool) -> &'static str {
+        match (self, readable) {
+            (Element::Image, true) => {
+                "the image displays, and a canvas that draws it stays readable"
+            }
+            (Element::Image, false) => {
+                "the image displays, but a canvas that draws it is tainted: getImageData and toDataURL throw (add crossorigin and Access-Control-Allow-Origin to read it)"
+            }
+            (Element::Script, true) => {
+                "the script runs, and its errors reach window.onerror in full"
+            }
+            (Element::Script, false) => {
+                "the script runs, but its errors reach window.onerror only as \"Script error.\" (add crossorigin and Access-Control-Allow-Origin for details)"
+            }
+            (Element::Stylesheet, true) => "the styles apply, and script can read its cssRules",
+            (Element::Stylesheet, false) => {
+                "the styles apply, but reading its cssRules throws a SecurityError"
+            }
+            (Element::Font, _) => "the font is used",
+            (Element::Media, true) => "it plays, and its data can be read (canvas, Web Audio)",
+            (Element::Media, false) => "it plays, but its data cannot be read (canvas, Web Audio)",
+        }
+    }
+}
+
 /// One `fetch()` or XHR as the page made it, with everything recorded for it.
 #[derive(Clone, Debug)]
 pub struct PageFetch {
@@ -144,8 +212,10 @@ pub struct PageFetch {
     /// `--credentials`), `cookie sent`, `no cookie sent` or `unknown` (a request rebuilt
     /// from its preflight).
     pub credentials_source: &'static str,
-    /// `fetch()` or XHR.
+    /// `fetch()` or XHR (the console wording used).
     pub api: Api,
+    /// The element that made the load, when not script.
+    pub element: Option<Element>,
     /// When the fetch started, in milliseconds on the recording's clock.
     pub time_ms: Option<i64>,
     /// Preflights and hops, in the order they were sent.

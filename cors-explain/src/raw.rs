@@ -429,6 +429,7 @@ pub fn capture(
             "default"
         },
         api: request.api,
+        element: None,
         time_ms: Some(0),
         exchanges,
         assume_missing_preflights_passed: false,

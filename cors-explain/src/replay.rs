@@ -7,15 +7,15 @@ use url::Url;
 
 use crate::core::{
     Action, Classification, ConsoleContext, CorsError, CorsFetch, CredentialsMode, Engine,
-    FetchResponse, OutgoingKind, PreflightCache, Profile, Request, ResponseHead, ResponseType,
-    Stage, Timestamp, chromium_cors_error, classify_request, console_message,
+    FetchResponse, Mode, OutgoingKind, PreflightCache, Profile, Request, ResponseHead,
+    ResponseType, Stage, Timestamp, chromium_cors_error, classify_request, console_message,
 };
 use crate::fix::{Fix, FixContext, FixTarget, expose_fix, fix_for};
 use crate::report::{
     Decision, EngineResult, Failure, FetchReport, Outcome, Report, Status, Summary, WireStep,
 };
 use crate::{
-    Capture, Input, MAX_HEADER_LINES, PageFetch, Recorded, RecordedResponse, kind_name,
+    Capture, Element, Input, MAX_HEADER_LINES, PageFetch, Recorded, RecordedResponse, kind_name,
     too_many_headers,
 };
 
@@ -238,7 +238,19 @@ fn run(
         &fetch.headers,
         &fetch.origin,
     ) {
-        Ok(r) => r.with_mode(fetch.mode).with_credentials(fetch.credentials),
+        Ok(r) => match fetch.element {
+            // The element's own rules set destination, mode and credentials; the mode and
+            // credentials the export showed say which `crossorigin` value it carried.
+            Some(element) => {
+                let crossorigin = match (fetch.mode, fetch.credentials) {
+                    (Mode::NoCors, _) => None,
+                    (_, CredentialsMode::Include) => Some("use-credentials"),
+                    _ => Some("anonymous"),
+                };
+                r.with_initiator(&element.initiator(crossorigin))
+            }
+            None => r.with_mode(fetch.mode).with_credentials(fetch.credentials),
+        },
         Err(e) => return Run::invalid(e.to_string()),
     };
     let class = classify_request(&request, profile);
@@ -943,6 +955,12 @@ fn fetch_report(
             profile.engine.name()
         ));
     }
+    if let (Some(element), Ended::Done(Err(_))) = (fetch.element, &run.ended) {
+        notes.push(format!(
+            "the console line above is in fetch()'s words; for an {} load the engines name the resource kind instead, which cors-explain does not render yet",
+            element.name()
+        ));
+    }
     let browser_recorded = fetch
         .exchanges
         .iter()
@@ -1036,6 +1054,24 @@ fn fetch_report(
             .iter()
             .map(|(n, v)| format!("{}: {}", n.as_str(), String::from_utf8_lossy(v.as_bytes())))
             .collect(),
+        element: fetch.element.map(Element::name),
+        page_gets: match (&run.ended, fetch.element) {
+            // A status that is not a success is the element's error event (or, opaque, a
+            // status the page cannot see), so only a 2xx or opaque answer is described.
+            (Ended::Done(Ok(r)), Some(element))
+                if r.status == 0 || (200..300).contains(&r.status) =>
+            {
+                Some(
+                    element
+                        .what_the_page_gets(!matches!(
+                            r.response_type,
+                            ResponseType::Opaque | ResponseType::OpaqueRedirect
+                        ))
+                        .to_owned(),
+                )
+            }
+            _ => None,
+        },
         decision: run.decision,
         decision_reason: run.decision_reason.clone(),
         wire: run.wire.clone(),

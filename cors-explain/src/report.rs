@@ -200,6 +200,11 @@ pub struct FetchReport {
     pub credentials_source: &'static str,
     /// The headers the page set, as `name: value`.
     pub request_headers: Vec<String>,
+    /// The element that made the load (`img`, `script`, `stylesheet`, `font`,
+    /// `audio/video`), or `None` for `fetch()`, XHR and other script requests.
+    pub element: Option<&'static str>,
+    /// For an element's load that succeeded: what the page gets from it, in words.
+    pub page_gets: Option<String>,
     /// The path the fetch took under the chosen profile.
     pub decision: Decision,
     /// Why, in words.
@@ -473,9 +478,13 @@ impl Report {
                     ))
                 ),
             };
+            let by = f
+                .element
+                .map(|e| format!("  {}", style.dim(&format!("(element load: {e})"))))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "{} {}{entries}",
+                "{} {}{by}{entries}",
                 style.bold(&format!("#{} {}", f.index, f.method)),
                 style.bold(&f.url)
             );
@@ -527,6 +536,9 @@ impl Report {
                         )
                     };
                     let _ = writeln!(out, "{INDENT}{readable}");
+                    if let Some(gets) = &f.page_gets {
+                        let _ = writeln!(out, "{INDENT}{gets}");
+                    }
                     if let Some(fix) = &o.expose_fix {
                         let _ =
                             writeln!(out, "{INDENT}but not {}", o.unreadable_headers.join(", "));
