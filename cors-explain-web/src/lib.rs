@@ -174,7 +174,11 @@ fn raw_request(input: &RawInput) -> Result<raw::RawRequest, String> {
         "omit" => Some(CredentialsMode::Omit),
         "same-origin" => Some(CredentialsMode::SameOrigin),
         "include" => Some(CredentialsMode::Include),
-        other => return Err(format!("credentials '{other}': omit, same-origin or include")),
+        other => {
+            return Err(format!(
+                "credentials '{other}': omit, same-origin or include"
+            ));
+        }
     };
     request.credentials_given = credentials.is_some();
     request.credentials = credentials.unwrap_or(CredentialsMode::SameOrigin);
@@ -292,7 +296,9 @@ mod tests {
         let fix = &v["report"]["fix"]["set_headers"][0];
         assert_eq!(fix[0], "Access-Control-Allow-Origin");
         assert_eq!(fix[1], "https://app.example");
-        let firefox = v["report"]["readings"][0]["messages"]["firefox"].as_str().unwrap();
+        let firefox = v["report"]["readings"][0]["messages"]["firefox"]
+            .as_str()
+            .unwrap();
         assert!(firefox.contains("CORS header ‘Access-Control-Allow-Origin’ missing"));
         assert!(v["text"].as_str().unwrap().contains(firefox));
     }

@@ -4,10 +4,12 @@
 //
 // Environment: PLAYWRIGHT_DIR (where playwright-core is installed), PAGE_URL, OUT_DIR (for
 // screenshots), EXPECTED_DIR (the command's outputs), HAR (the HAR file fed in), HAR2 (a
-// second HAR, dropped onto the page), MESSAGE (the console message fed in).
+// second HAR, dropped onto the page), MESSAGE (the console message fed in), WWW_DIR (the page's
+// directory, opened from disk too).
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -159,6 +161,21 @@ test('curl -i output: a PUT whose preflight lacks Allow-Methods is blocked, with
   assert.match(await card.locator('pre.headers').first().textContent(), /^Access-Control-Allow-Methods: PUT$/m);
   assert.equal(await textReport(), expected('raw.txt'));
   await shot('raw.png');
+});
+
+test('opened straight from disk (file://), the page works without any server', async () => {
+  const local = await browser.newPage();
+  const errors = [];
+  local.on('pageerror', (e) => errors.push(e.message));
+  await local.goto(pathToFileURL(path.join(env('WWW_DIR'), 'index.html')).href);
+  await local.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  await local.click('#tab-message');
+  await local.fill('#message-text', env('MESSAGE'));
+  await local.click('#message-go');
+  await local.waitForSelector('article.message');
+  assert.equal(await local.locator('article.message').getAttribute('data-error'), 'MissingAllowOrigin');
+  assert.deepEqual(errors, []);
+  await local.close();
 });
 
 test('nothing was requested but the page\'s own files, and nothing went wrong', async () => {

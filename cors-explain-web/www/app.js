@@ -178,8 +178,8 @@ function renderReport(report) {
   const s = report.summary;
   const parts = [
     el('p', { class: 'meta' }, `Page origin ${report.page_origin} (from ${report.origin_source}). `,
-      report.recorded_by ? `Recorded by ${report.recorded_by}; ` : '',
-      `explained as ${report.profile} (${report.profile_source}).`),
+      report.recorded_by ? `Recorded by ${report.recorded_by}; explained` : 'Explained',
+      ` as ${report.profile} (${report.profile_source}).`),
     el('p', {
       id: 'summary', class: 'summary',
       'data-fetches': s.fetches, 'data-passed': s.passed, 'data-blocked': s.blocked,
