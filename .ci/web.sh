@@ -38,6 +38,7 @@ cli="$target_dir/debug/cors-explain"
 run_cli() { local s=0; NO_COLOR=1 "$cli" "$@" || s=$?; [ "$s" -le 1 ] || { echo "cors-explain $* exited $s" >&2; exit 1; }; }
 run_cli "$har" > "$expected/har.txt"
 run_cli "$har" --json > "$expected/har.json"
+run_cli "$har" --origin http://127.0.0.1:9999 > "$expected/har-origin.txt"
 run_cli "$har2" > "$expected/har2.txt"
 run_cli "$har2" --json > "$expected/har2.json"
 run_cli message "$message" > "$expected/message.txt"

@@ -98,26 +98,32 @@ fn answer(text: &str) -> *mut u8 {
     Box::into_raw(buf.into_boxed_slice()).cast::<u8>()
 }
 
-/// Explains a HAR file (`ptr`, `len`: its bytes); `profile` and `credentials` are the codes
-/// of [`crate::profile_from_code`] and [`crate::credentials_from_code`].
+/// Explains a HAR file (`ptr`, `len`: its bytes) for the page origin given as UTF-8
+/// (`origin_ptr`, `origin_len`; empty: the recording's); `profile` and `credentials` are the
+/// codes of [`crate::profile_from_code`] and [`crate::credentials_from_code`].
 ///
 /// # Safety
 ///
-/// `ptr` points to `len` initialized bytes (a [`cx_alloc`] buffer), or `len` is 0.
+/// `ptr` points to `len` initialized bytes (a [`cx_alloc`] buffer), or `len` is 0; the same
+/// for `origin_ptr` and `origin_len`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cx_explain_har(
     ptr: *const u8,
     len: usize,
+    origin_ptr: *const u8,
+    origin_len: usize,
     profile: u32,
     credentials: u32,
 ) -> *mut u8 {
     // SAFETY: passed on from this function's contract.
     let text = unsafe { input(ptr, len) };
+    // SAFETY: passed on from this function's contract.
+    let origin = unsafe { input(origin_ptr, origin_len) };
     let answer_text = match (
         crate::profile_from_code(profile),
         crate::credentials_from_code(credentials),
     ) {
-        (Ok(p), Ok(c)) => crate::explain_har(&text, p, c),
+        (Ok(p), Ok(c)) => crate::explain_har(&text, &origin, p, c),
         (Err(e), _) | (_, Err(e)) => crate::failed("har", e),
     };
     answer(&answer_text)
@@ -190,14 +196,33 @@ mod tests {
     #[test]
     fn har_codes_are_checked() {
         // SAFETY: as above.
-        let bad = call("{}", |p, n| unsafe { cx_explain_har(p, n, 9, 0) });
+        let bad = call("{}", |p, n| unsafe {
+            cx_explain_har(p, n, ptr::null(), 0, 9, 0)
+        });
         assert!(bad.contains("unknown profile number 9"), "{bad}");
         // SAFETY: as above.
-        let bad = call("{}", |p, n| unsafe { cx_explain_har(p, n, 0, 7) });
+        let bad = call("{}", |p, n| unsafe {
+            cx_explain_har(p, n, ptr::null(), 0, 0, 7)
+        });
         assert!(bad.contains("unknown credentials number 7"), "{bad}");
         // SAFETY: as above.
         let raw = call("{}", |p, n| unsafe { cx_explain_raw(p, n, 5) });
         assert!(raw.contains("unknown profile number 5"), "{raw}");
+    }
+
+    #[test]
+    fn har_origin_goes_through() {
+        let har = include_str!("../../cors-explain/tests/data/har/chromium-cdp.har");
+        let origin = "http://127.0.0.1:9999";
+        // SAFETY: `call` passes a live buffer; `origin` lives for the call.
+        let got = call(har, |p, n| unsafe {
+            cx_explain_har(p, n, origin.as_ptr(), origin.len(), 0, 0)
+        });
+        assert_eq!(got, crate::explain_har(har, origin, None, None));
+        assert!(
+            got.contains(r#""page_origin":"http://127.0.0.1:9999""#),
+            "{got}"
+        );
     }
 
     #[test]
@@ -211,7 +236,7 @@ mod tests {
         unsafe { cx_free_result(out) };
         let bytes = [0xffu8, 0xfe, b'{'];
         // SAFETY: `bytes` is live for the call.
-        let out = unsafe { cx_explain_har(bytes.as_ptr(), bytes.len(), 0, 0) };
+        let out = unsafe { cx_explain_har(bytes.as_ptr(), bytes.len(), ptr::null(), 0, 0, 0) };
         // SAFETY: as above.
         unsafe { cx_free_result(out) };
         // SAFETY: null is allowed and does nothing.

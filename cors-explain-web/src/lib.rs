@@ -28,7 +28,7 @@ pub mod abi;
 
 use cors_explain::{RecordedResponse, Report, Status, har, raw};
 use fetch_cors::diagnostics::Api;
-use fetch_cors::{CredentialsMode, Mode, Profile};
+use fetch_cors::{CredentialsMode, Mode, Origin, Profile};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -83,14 +83,28 @@ fn answered(kind: &str, report: &Report) -> String {
     }
 }
 
-/// Explains a HAR file's text, like `cors-explain page.har [--profile P] [--credentials C]`.
+/// Explains a HAR file's text, like `cors-explain page.har [--origin O] [--profile P]
+/// [--credentials C]`; an empty `origin` lets the recording tell.
 pub fn explain_har(
     text: &str,
+    origin: &str,
     profile: Option<Profile>,
     credentials: Option<CredentialsMode>,
 ) -> String {
+    let origin = match origin.trim() {
+        "" => None,
+        o => match Origin::parse(o) {
+            Ok(parsed) => Some(parsed),
+            Err(e) => {
+                return failed(
+                    "har",
+                    format!("page origin '{o}' is not an origin such as https://app.example: {e}"),
+                );
+            }
+        },
+    };
     let options = har::HarOptions {
-        origin: None,
+        origin,
         credentials,
     };
     let capture = match har::parse(text, &options) {
@@ -257,7 +271,7 @@ mod tests {
 
     #[test]
     fn har_answer_carries_the_report_and_its_text() {
-        let v = parse(&explain_har(CDP_HAR, None, None));
+        let v = parse(&explain_har(CDP_HAR, "", None, None));
         assert_eq!(v["ok"], true, "{v}");
         assert_eq!(v["kind"], "har");
         let blocked = v["report"]["summary"]["blocked"].as_u64().unwrap();
@@ -273,15 +287,30 @@ mod tests {
 
     #[test]
     fn chosen_profile_is_the_one_reported() {
-        let v = parse(&explain_har(CDP_HAR, profile_from_code(2).unwrap(), None));
+        let v = parse(&explain_har(
+            CDP_HAR,
+            "",
+            profile_from_code(2).unwrap(),
+            None,
+        ));
         assert_eq!(v["report"]["profile"], "firefox");
         assert_eq!(v["report"]["profile_source"], "chosen on the page");
     }
 
     #[test]
+    fn given_origin_replaces_the_recordings() {
+        let v = parse(&explain_har(CDP_HAR, "http://127.0.0.1:9999", None, None));
+        assert_eq!(v["ok"], true, "{v}");
+        assert_eq!(v["report"]["page_origin"], "http://127.0.0.1:9999");
+        let v = parse(&explain_har(CDP_HAR, "not an origin", None, None));
+        assert_eq!(v["ok"], false);
+        assert!(v["error"].as_str().unwrap().contains("not an origin"));
+    }
+
+    #[test]
     fn unreadable_har_is_an_error_answer() {
         for text in ["", "{", "{\"log\": 3}", "\u{0}\u{1}"] {
-            let v = parse(&explain_har(text, None, None));
+            let v = parse(&explain_har(text, "", None, None));
             assert_eq!(v["ok"], false, "{text:?}: {v}");
             assert_eq!(v["exit"], 2);
             assert!(v["error"].as_str().unwrap().starts_with("the HAR file"));

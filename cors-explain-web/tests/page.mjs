@@ -105,6 +105,16 @@ test('another profile re-explains the same file in its words', async () => {
   await page.waitForFunction(() => document.querySelector('.meta')?.textContent.includes('explained as chromium'));
 });
 
+test('a page origin typed in replaces the recording\'s, as --origin does', async () => {
+  await page.fill('#har-origin', 'http://127.0.0.1:9999');
+  await page.dispatchEvent('#har-origin', 'change');
+  await page.waitForFunction((t) => document.getElementById('text-report')?.textContent === t, expected('har-origin.txt'), { timeout: 15000 });
+  assert.match(await page.textContent('.meta'), /^Page origin http:\/\/127\.0\.0\.1:9999 /);
+  await page.fill('#har-origin', '');
+  await page.dispatchEvent('#har-origin', 'change');
+  await page.waitForFunction((t) => document.getElementById('text-report')?.textContent === t, expected('har.txt'), { timeout: 15000 });
+});
+
 test('a HAR dropped onto the page is explained as the command does', async () => {
   const name = path.basename(env('HAR2'));
   const content = readFileSync(env('HAR2'), 'utf8');

@@ -36,23 +36,25 @@ async function instantiate() {
   wasmExports = instance.exports;
 }
 
-// Calls one cx_explain_* function with `bytes` as its input and the numbers in `args`;
-// returns the parsed JSON answer.
-async function call(name, bytes, ...args) {
+// Calls one cx_explain_* function with each of `inputs` (byte arrays) as a (pointer,
+// length) pair, then the numbers in `args`; returns the parsed JSON answer.
+async function call(name, inputs, ...args) {
   if (!wasmExports) await instantiate();
   const ex = wasmExports;
-  const len = bytes.length;
-  const ptr = ex.cx_alloc(len) >>> 0;
-  new Uint8Array(ex.memory.buffer, ptr, len).set(bytes);
+  const buffers = inputs.map((bytes) => {
+    const ptr = ex.cx_alloc(bytes.length) >>> 0;
+    new Uint8Array(ex.memory.buffer, ptr, bytes.length).set(bytes);
+    return [ptr, bytes.length];
+  });
   let out;
   try {
-    out = ex[name](ptr, len, ...args) >>> 0;
+    out = ex[name](...buffers.flat(), ...args) >>> 0;
   } catch (err) {
     // A trap (a bug in the analysis) leaves the instance unusable: start a new one next time.
     wasmExports = null;
     throw new Error(`the analysis stopped: ${err.message} (please report this input)`);
   }
-  ex.cx_free(ptr, len);
+  for (const [ptr, len] of buffers) ex.cx_free(ptr, len);
   // Memory may have grown during the call: take a fresh view.
   const n = new DataView(ex.memory.buffer).getUint32(out, true);
   const text = decoder.decode(new Uint8Array(ex.memory.buffer, out + 4, n));
@@ -286,7 +288,8 @@ let lastHar = null;
 
 async function explainHarBytes(bytes) {
   lastHar = bytes;
-  await run(() => call('cx_explain_har', bytes, profile(), Number($('har-credentials').value)));
+  const origin = encoder.encode($('har-origin').value.trim());
+  await run(() => call('cx_explain_har', [bytes, origin], profile(), Number($('har-credentials').value)));
 }
 
 async function explainFile(file) {
@@ -296,7 +299,7 @@ async function explainFile(file) {
 }
 
 function explainMessage() {
-  return run(() => call('cx_explain_message', encoder.encode($('message-text').value)));
+  return run(() => call('cx_explain_message', [encoder.encode($('message-text').value)]));
 }
 
 function rawInput() {
@@ -314,7 +317,7 @@ function rawInput() {
 }
 
 function explainRaw() {
-  return run(() => call('cx_explain_raw', encoder.encode(JSON.stringify(rawInput())), profile()));
+  return run(() => call('cx_explain_raw', [encoder.encode(JSON.stringify(rawInput()))], profile()));
 }
 
 // The curl commands whose output raw mode wants, for the request as filled in so far.
@@ -363,6 +366,7 @@ function wire() {
   };
   $('profile').addEventListener('change', again);
   $('har-credentials').addEventListener('change', again);
+  $('har-origin').addEventListener('change', again);
   curlHint();
 }
 
