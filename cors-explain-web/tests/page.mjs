@@ -1,0 +1,196 @@
+// The page in a real headless Chromium (run by .ci/web.sh, which builds the module, serves
+// www/ on 127.0.0.1 and writes the command's own reports for the same inputs): feeds it a
+// HAR, a console message and curl output, and checks what it renders against the command.
+//
+// Environment: PLAYWRIGHT_DIR (where playwright-core is installed), PAGE_URL, OUT_DIR (for
+// screenshots), EXPECTED_DIR (the command's outputs), HAR (the HAR file fed in), HAR2 (a
+// second HAR, dropped onto the page), MESSAGE (the console message fed in), WWW_DIR (the page's
+// directory, opened from disk too).
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+};
+const require = createRequire(path.join(env('PLAYWRIGHT_DIR'), 'package.json'));
+const { chromium } = require('playwright-core');
+
+const PAGE_URL = env('PAGE_URL');
+const OUT_DIR = env('OUT_DIR');
+const EXPECTED = env('EXPECTED_DIR');
+const expected = (name) => readFileSync(path.join(EXPECTED, name), 'utf8');
+const expectedJson = (name) => JSON.parse(expected(name));
+
+let browser;
+let page;
+const requests = [];
+const problems = [];
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  await page.goto(PAGE_URL);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const shot = async (name) => {
+  const file = path.join(OUT_DIR, name);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot: ${file}`);
+};
+
+// The text report as the page shows it (its <details> block).
+const textReport = () => page.$eval('#text-report', (e) => e.textContent);
+
+test('the page says that nothing leaves it', async () => {
+  const privacy = await page.textContent('#privacy');
+  assert.match(privacy, /Nothing leaves this page/);
+  assert.match(privacy, /cookies/);
+});
+
+test('a chosen HAR file: the summary, the blocked fetch, its rule and fix, as the command says', async () => {
+  await page.setInputFiles('#har-file', env('HAR'));
+  await page.waitForSelector('#summary');
+  const cli = expectedJson('har.json');
+  const summary = await page.$eval('#summary', (e) => ({ ...e.dataset }));
+  assert.equal(Number(summary.blocked), cli.summary.blocked);
+  assert.equal(Number(summary.passed), cli.summary.passed);
+  assert.equal(Number(summary.fetches), cli.summary.fetches);
+  assert.ok(cli.summary.blocked > 0, 'the fixture holds blocked fetches');
+  const shown = await page.$$eval('article.fetch[data-status="blocked"]', (a) => a.length);
+  assert.equal(shown, cli.summary.blocked);
+  // The recording's PUT without Access-Control-Allow-Methods: Chromium's words and the fix.
+  const put = page.locator('article.fetch', { hasText: 'PUT ' }).first();
+  assert.equal(await put.getAttribute('data-status'), 'blocked');
+  const putText = await put.textContent();
+  assert.match(putText, /Method PUT is not allowed by Access-Control-Allow-Methods in preflight response\./);
+  assert.match(putText, /method PUT is not listed in 'Access-Control-Allow-Methods'/);
+  assert.match(await put.locator('pre.headers').first().textContent(), /^Access-Control-Allow-Methods: PUT$/m);
+  // Every blocked fetch's rule and fix header as the command's JSON has them.
+  for (const f of cli.fetches.filter((x) => x.outcome.status === 'blocked')) {
+    const card = page.locator(`article.fetch:has(h3 .num:text-is("#${f.index}"))`);
+    const text = await card.textContent();
+    assert.ok(text.includes(f.failure.rule), `#${f.index} shows its rule`);
+    assert.ok(text.includes(f.failure.console), `#${f.index} shows its console message`);
+    for (const [n, v] of f.failure.fix.set_headers) assert.ok(text.includes(`${n}: ${v}`), `#${f.index} fix ${n}`);
+  }
+  // The whole text report is the command's, byte for byte.
+  assert.equal(await textReport(), expected('har.txt'));
+  await shot('har.png');
+});
+
+test('another profile re-explains the same file in its words', async () => {
+  await page.selectOption('#profile', '2');
+  await page.waitForFunction(() => document.querySelector('.meta')?.textContent.includes('explained as firefox'));
+  const put = page.locator('article.fetch', { hasText: 'PUT ' }).first();
+  assert.match(await put.textContent(), /Cross-Origin Request Blocked/);
+  await page.selectOption('#profile', '0');
+  await page.waitForFunction(() => document.querySelector('.meta')?.textContent.includes('explained as chromium'));
+});
+
+test('a page origin typed in replaces the recording\'s, as --origin does', async () => {
+  await page.fill('#har-origin', 'http://127.0.0.1:9999');
+  await page.dispatchEvent('#har-origin', 'change');
+  await page.waitForFunction((t) => document.getElementById('text-report')?.textContent === t, expected('har-origin.txt'), { timeout: 15000 });
+  assert.match(await page.textContent('.meta'), /^Page origin http:\/\/127\.0\.0\.1:9999 /);
+  await page.fill('#har-origin', '');
+  await page.dispatchEvent('#har-origin', 'change');
+  await page.waitForFunction((t) => document.getElementById('text-report')?.textContent === t, expected('har.txt'), { timeout: 15000 });
+});
+
+test('a HAR dropped onto the page is explained as the command does', async () => {
+  const name = path.basename(env('HAR2'));
+  const content = readFileSync(env('HAR2'), 'utf8');
+  await page.evaluate(([n, c]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([c], n, { type: 'application/json' }));
+    document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [name, content]);
+  await page.waitForFunction((n) => document.querySelector('#drop strong')?.textContent === n, name);
+  await page.waitForFunction((t) => document.getElementById('text-report')?.textContent === t, expected('har2.txt'), { timeout: 15000 });
+  const cli = expectedJson('har2.json');
+  assert.equal(Number(await page.$eval('#summary', (e) => e.dataset.blocked)), cli.summary.blocked);
+});
+
+test('a pasted console message: the rule, the fix and the other browsers\' words', async () => {
+  await page.click('#tab-message');
+  await page.fill('#message-text', env('MESSAGE'));
+  await page.click('#message-go');
+  await page.waitForSelector('article.message');
+  const cli = expectedJson('message.json');
+  const card = page.locator('article.message');
+  assert.equal(await card.getAttribute('data-error'), cli.error);
+  assert.equal(cli.error, 'MissingAllowOrigin');
+  const text = await card.textContent();
+  assert.ok(text.includes(cli.rule));
+  assert.match(await card.locator('pre.headers').textContent(), /^Access-Control-Allow-Origin: https:\/\/app\.example$/m);
+  assert.ok(text.includes(cli.readings[0].messages.firefox), 'Firefox wording shown');
+  assert.match(text, /CORS header ‘Access-Control-Allow-Origin’ missing/);
+  assert.ok(text.includes(cli.readings[0].messages.webkit), 'WebKit wording shown');
+  assert.equal(await textReport(), expected('message.txt'));
+  await shot('message.png');
+});
+
+test('a message the tool does not know is said to be unknown', async () => {
+  await page.fill('#message-text', 'Uncaught TypeError: x is undefined');
+  await page.click('#message-go');
+  await page.waitForSelector('#error');
+  assert.equal(await page.$eval('#report', (e) => e.dataset.ok), 'false');
+});
+
+test('curl -i output: a PUT whose preflight lacks Allow-Methods is blocked, with the fix', async () => {
+  await page.click('#tab-raw');
+  await page.fill('#raw-origin', 'https://app.example');
+  await page.fill('#raw-url', 'https://api.example/items/1');
+  await page.fill('#raw-method', 'PUT');
+  assert.match(await page.textContent('#curl-hint'), /-H 'Origin: https:\/\/app\.example' -H 'Access-Control-Request-Method: PUT'/);
+  await page.fill('#raw-preflight', 'HTTP/2 204\naccess-control-allow-origin: https://app.example\n\n');
+  await page.fill('#raw-response', 'HTTP/2 200\naccess-control-allow-origin: https://app.example\ncontent-type: application/json\n\n');
+  await page.click('#raw-go');
+  await page.waitForSelector('#summary');
+  assert.equal(await page.$eval('#summary', (e) => e.dataset.blocked), '1');
+  const card = page.locator('article.fetch').first();
+  assert.match(await card.textContent(), /Method PUT is not allowed by Access-Control-Allow-Methods/);
+  assert.match(await card.locator('pre.headers').first().textContent(), /^Access-Control-Allow-Methods: PUT$/m);
+  assert.equal(await textReport(), expected('raw.txt'));
+  await shot('raw.png');
+});
+
+test('opened straight from disk (file://), the page works without any server', async () => {
+  const local = await browser.newPage();
+  const errors = [];
+  local.on('pageerror', (e) => errors.push(e.message));
+  await local.goto(pathToFileURL(path.join(env('WWW_DIR'), 'index.html')).href);
+  await local.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  await local.click('#tab-message');
+  await local.fill('#message-text', env('MESSAGE'));
+  await local.click('#message-go');
+  await local.waitForSelector('article.message');
+  assert.equal(await local.locator('article.message').getAttribute('data-error'), 'MissingAllowOrigin');
+  assert.deepEqual(errors, []);
+  await local.close();
+});
+
+test('nothing was requested but the page\'s own files, and nothing went wrong', async () => {
+  const origin = new URL(PAGE_URL).origin;
+  const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(problems, []);
+});

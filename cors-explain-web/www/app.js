@@ -1,0 +1,379 @@
+// The page's glue: reads the inputs, calls the WebAssembly module's C ABI (src/abi.rs) and
+// renders its JSON answer. No network use besides loading the page's own files.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+// --- The module -----------------------------------------------------------------------
+
+let compiled = null; // WebAssembly.Module
+let wasmExports = null; // exports of a live instance
+
+function base64Bytes(b64) {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+async function loadModule() {
+  // Inlined by the build script (works from file://), else the .wasm beside the page.
+  const bytes = window.CORS_EXPLAIN_WASM
+    ? base64Bytes(window.CORS_EXPLAIN_WASM)
+    : await fetch('cors_explain_web.wasm').then((r) => {
+        if (!r.ok) throw new Error(`cors_explain_web.wasm: HTTP ${r.status}`);
+        return r.arrayBuffer();
+      });
+  compiled = await WebAssembly.compile(bytes);
+  await instantiate();
+}
+
+async function instantiate() {
+  // The module imports nothing: std on wasm32-unknown-unknown needs no host functions.
+  const instance = await WebAssembly.instantiate(compiled, {});
+  wasmExports = instance.exports;
+}
+
+// Calls one cx_explain_* function with each of `inputs` (byte arrays) as a (pointer,
+// length) pair, then the numbers in `args`; returns the parsed JSON answer.
+async function call(name, inputs, ...args) {
+  if (!wasmExports) await instantiate();
+  const ex = wasmExports;
+  const buffers = inputs.map((bytes) => {
+    const ptr = ex.cx_alloc(bytes.length) >>> 0;
+    new Uint8Array(ex.memory.buffer, ptr, bytes.length).set(bytes);
+    return [ptr, bytes.length];
+  });
+  let out;
+  try {
+    out = ex[name](...buffers.flat(), ...args) >>> 0;
+  } catch (err) {
+    // A trap (a bug in the analysis) leaves the instance unusable: start a new one next time.
+    wasmExports = null;
+    throw new Error(`the analysis stopped: ${err.message} (please report this input)`);
+  }
+  for (const [ptr, len] of buffers) ex.cx_free(ptr, len);
+  // Memory may have grown during the call: take a fresh view.
+  const n = new DataView(ex.memory.buffer).getUint32(out, true);
+  const text = decoder.decode(new Uint8Array(ex.memory.buffer, out + 4, n));
+  ex.cx_free_result(out);
+  return JSON.parse(text);
+}
+
+// --- Small DOM helpers (text only: nothing from the input is parsed as HTML) ------------
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') node.className = v;
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(c instanceof Node ? c : String(c));
+  }
+  return node;
+}
+
+const STATUS_WORD = { pass: 'PASS', blocked: 'BLOCKED', incomplete: 'INCOMPLETE', invalid: 'INVALID' };
+
+function badge(status) {
+  return el('span', { class: `badge ${status}` }, STATUS_WORD[status] || status);
+}
+
+function field(name, ...value) {
+  return [el('dt', {}, name), el('dd', {}, ...value)];
+}
+
+function headerBlock(fix) {
+  const lines = [];
+  if (fix.status) lines.push(`status ${fix.status}`);
+  for (const [n, v] of fix.set_headers) lines.push(`${n}: ${v}`);
+  return lines.length ? el('pre', { class: 'headers' }, lines.join('\n')) : null;
+}
+
+const TARGET = {
+  'preflight-response': 'the OPTIONS preflight response',
+  'redirect-response': 'the redirect response',
+  response: 'the response',
+  page: "the page's request",
+};
+
+function renderFix(fix, label) {
+  return el('div', { class: 'fix' },
+    el('p', {}, el('strong', {}, `${label} `), `on ${TARGET[fix.target] || fix.target}: `, fix.summary),
+    headerBlock(fix),
+    fix.also.length ? el('ul', { class: 'also' }, fix.also.map((a) => el('li', {}, a))) : null);
+}
+
+function renderFailure(fail) {
+  return el('div', { class: 'failure' },
+    el('p', { class: 'rule' }, el('strong', {}, 'Rule: '), fail.rule),
+    el('p', { class: 'console-label' }, `Console (${fail.console_engine}):`),
+    el('pre', { class: 'console' }, fail.console),
+    el('p', { class: 'spec' }, `${fail.error} · `,
+      el('a', { href: fail.spec, rel: 'noreferrer' }, 'the standard\'s step'),
+      ` · to change: the ${fail.blame}`,
+      fail.chromium_cors_error ? ` · Chromium: ${fail.chromium_cors_error}` : null),
+    renderFix(fail.fix, 'Fix'),
+    fail.further_fixes.map((f) => renderFix(f, 'Then')),
+    el('p', { class: fail.fix_verified ? 'check ok' : 'check' }, fail.fix_check));
+}
+
+function wireLine(w) {
+  const extra = [w.origin ? `Origin: ${w.origin}` : 'no Origin'];
+  if (w.request_method) extra.push(`Access-Control-Request-Method: ${w.request_method}`);
+  if (w.request_headers) extra.push(`Access-Control-Request-Headers: ${w.request_headers}`);
+  if (w.credentials) extra.push('with cookies');
+  let answer = w.status === null ? '(no response)' : String(w.status);
+  if (w.source === 'assumed') answer += ' (not in the recording; assumed to pass)';
+  return el('li', {}, el('code', {}, `${w.method} ${w.url}`), ` [${extra.join(', ')}] → ${answer}`);
+}
+
+function renderFetch(f) {
+  const status = f.outcome.status;
+  const dl = el('dl', {},
+    field('request', `mode ${f.mode}, credentials ${f.credentials} (${f.credentials_source})`,
+      f.request_headers.length ? `; headers: ${f.request_headers.join(', ')}` : ''),
+    field('decision', `${f.decision}: ${f.decision_reason}`),
+    f.wire.length ? field('wire', el('ul', { class: 'wire' }, f.wire.map(wireLine))) : null);
+  const body = [dl];
+  if (status === 'pass') {
+    const o = f.outcome;
+    const readable = o.response_type === 'opaque'
+      ? 'The page can read nothing (opaque response).'
+      : o.readable_headers.length
+        ? `The page can read the body and the headers ${o.readable_headers.join(', ')}.`
+        : 'The page can read the body, and no response headers.';
+    body.push(el('p', { class: 'result' },
+      `${o.response_type} response, status ${o.http_status}${o.redirected ? ', redirected' : ''}. ${readable}`));
+  } else if (f.failure) {
+    body.push(renderFailure(f.failure));
+  } else {
+    body.push(el('p', { class: 'result' }, f.outcome.reason || ''));
+  }
+  if (f.with_credentials) {
+    body.push(el('div', { class: 'with-credentials' },
+      el('p', {}, el('strong', {}, 'But with credentials '),
+        "(fetch's credentials: 'include', XHR's withCredentials) the browser blocks it:"),
+      renderFailure(f.with_credentials)));
+  }
+  if (f.browser_recorded) body.push(el('p', { class: 'browser' }, `The browser recorded the error ${f.browser_recorded}.`));
+  body.push(el('table', { class: 'engines' },
+    el('caption', {}, f.engines_differ ? 'The browsers disagree' : 'Every profile'),
+    el('tr', {}, el('th', {}, 'profile'), el('th', {}, 'path'), el('th', {}, 'result'), el('th', {}, 'detail')),
+    f.engines.map((e) => el('tr', {},
+      el('td', {}, e.engine), el('td', {}, e.decision), el('td', {}, badge(e.status)),
+      el('td', {}, e.console ? e.console.split('\n')[0] : (e.rule || e.error || ''))))));
+  if (f.notes.length) body.push(el('ul', { class: 'notes' }, f.notes.map((n) => el('li', {}, n))));
+  const entries = f.entries.length ? ` [entr${f.entries.length === 1 ? 'y' : 'ies'} ${f.entries.join(', ')}]` : '';
+  return el('article', { class: `fetch ${status}`, 'data-status': status },
+    el('h3', {}, badge(status), ' ', el('span', { class: 'num' }, `#${f.index}`), ' ',
+      el('code', {}, `${f.method} ${f.url}`), el('span', { class: 'entries' }, entries)),
+    body);
+}
+
+function renderReport(report) {
+  const s = report.summary;
+  const parts = [
+    el('p', { class: 'meta' }, `Page origin ${report.page_origin} (from ${report.origin_source}). `,
+      report.recorded_by ? `Recorded by ${report.recorded_by}; explained` : 'Explained',
+      ` as ${report.profile} (${report.profile_source}).`),
+    el('p', {
+      id: 'summary', class: 'summary',
+      'data-fetches': s.fetches, 'data-passed': s.passed, 'data-blocked': s.blocked,
+      'data-incomplete': s.incomplete, 'data-skipped': s.skipped,
+    },
+    el('span', {}, `${s.fetches} fetch${s.fetches === 1 ? '' : 'es'}: `),
+    el('span', { class: 'n pass' }, `${s.passed} pass`), ', ',
+    el('span', { class: 'n blocked' }, `${s.blocked} blocked`), ', ',
+    el('span', { class: 'n incomplete' }, `${s.incomplete} incomplete`),
+    `; engines differ on ${s.engines_differ}`,
+    report.input === 'har' ? `; ${s.skipped} entr${s.skipped === 1 ? 'y' : 'ies'} not replayed` : ''),
+  ];
+  if (report.input === 'har' && s.fetches === 0) {
+    parts.push(el('p', { class: 'warn' },
+      'No cross-origin fetch in this file. WebKit leaves failed requests out of its export: ',
+      'paste its console message in the "Console message" tab instead.'));
+  }
+  parts.push(report.fetches.map(renderFetch));
+  if (report.skipped.length) {
+    parts.push(el('h3', {}, 'Not replayed'), el('ul', { class: 'skipped' }, report.skipped.map((k) =>
+      el('li', {}, k.entry !== null ? `entry ${k.entry}: ` : '', el('code', {}, `${k.method} ${k.url}`), ` (${k.reason})`))));
+  }
+  return parts;
+}
+
+const ENGINE_NAME = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit', spec: 'the standard' };
+
+function renderMessage(m) {
+  const main = m.readings[0];
+  const parts = [
+    el('p', { class: 'meta' }, `Recognized: ${ENGINE_NAME[m.engine] || m.engine}'s wording, ${m.api}`,
+      m.whole_message ? '' : ' (part of the message)'),
+    el('article', { class: 'fetch blocked message', 'data-error': m.error },
+      el('h3', {}, badge('blocked'), ' ', el('code', {}, m.error)),
+      el('div', { class: 'failure' },
+        el('p', { class: 'rule' }, el('strong', {}, 'Rule: '), m.rule),
+        el('p', { class: 'spec' }, el('a', { href: m.spec, rel: 'noreferrer' }, 'the standard\'s step'),
+          ` · to change: the ${main.blame}`,
+          main.chromium_cors_error ? ` · Chromium: ${main.chromium_cors_error}` : null),
+        renderFix(m.fix, 'Fix')),
+      el('h4', {}, 'The same failure in each browser'),
+      el('dl', { class: 'messages' }, Object.entries(main.messages).map(([engine, text]) =>
+        field(ENGINE_NAME[engine] || engine, el('pre', { class: 'console' }, text))))),
+  ];
+  const values = Object.entries(m.values);
+  if (values.length) {
+    parts.push(el('h4', {}, 'Read from the message'),
+      el('dl', { class: 'values' }, values.map(([k, v]) => field(k, el('code', {}, v)))));
+  }
+  if (m.readings.length > 1) {
+    parts.push(el('h4', {}, 'Other readings of the same words'),
+      el('ul', {}, m.readings.slice(1).map((r) => el('li', {}, el('code', {}, r.error), `: ${r.rule}. Fix: ${r.fix.summary}`))));
+  }
+  if (m.also_in_paste.length) parts.push(el('p', {}, `Also in the paste: ${m.also_in_paste.join('; ')}`));
+  if (m.notes.length) parts.push(el('ul', { class: 'notes' }, m.notes.map((n) => el('li', {}, n))));
+  return parts;
+}
+
+function show(answer) {
+  const out = $('report');
+  out.replaceChildren();
+  out.dataset.kind = answer.kind;
+  out.dataset.ok = answer.ok;
+  if (!answer.ok) {
+    out.append(el('p', { class: 'error', id: 'error' }, answer.error));
+    setStatus('The input could not be read.');
+    return;
+  }
+  out.dataset.exit = answer.exit;
+  out.append(...(answer.kind === 'message' ? renderMessage(answer.report) : renderReport(answer.report)).flat());
+  const json = JSON.stringify(answer.report, null, 2);
+  const download = el('a', {
+    download: `cors-explain-${answer.kind}.json`,
+    href: URL.createObjectURL(new Blob([json], { type: 'application/json' })),
+  }, 'Save the JSON report');
+  out.append(el('details', { class: 'text' },
+    el('summary', {}, 'The text report (as the cors-explain command prints it)'),
+    el('pre', { id: 'text-report' }, answer.text), el('p', {}, download)));
+  setStatus('');
+}
+
+function setStatus(text) {
+  $('status').textContent = text;
+  $('status').hidden = !text;
+}
+
+async function run(what) {
+  setStatus('Working…');
+  // Let the status paint before a large file keeps the thread busy.
+  await new Promise((r) => setTimeout(r, 0));
+  try {
+    show(await what());
+  } catch (err) {
+    $('report').replaceChildren(el('p', { class: 'error', id: 'error' }, String(err.message || err)));
+    setStatus('');
+  }
+}
+
+const profile = () => Number($('profile').value);
+
+// --- Inputs ---------------------------------------------------------------------------
+
+let lastHar = null;
+
+async function explainHarBytes(bytes) {
+  lastHar = bytes;
+  const origin = encoder.encode($('har-origin').value.trim());
+  await run(() => call('cx_explain_har', [bytes, origin], profile(), Number($('har-credentials').value)));
+}
+
+async function explainFile(file) {
+  $('drop').querySelector('strong').textContent = file.name;
+  $('drop-rest').textContent = '(drop or choose another file)';
+  await explainHarBytes(new Uint8Array(await file.arrayBuffer()));
+}
+
+function explainMessage() {
+  return run(() => call('cx_explain_message', [encoder.encode($('message-text').value)]));
+}
+
+function rawInput() {
+  return {
+    origin: $('raw-origin').value,
+    url: $('raw-url').value,
+    method: $('raw-method').value,
+    headers: $('raw-headers').value.split('\n').filter((l) => l.trim()),
+    credentials: $('raw-credentials').value,
+    mode: $('raw-mode').value,
+    api: $('raw-api').value,
+    preflight: $('raw-preflight').value,
+    response: $('raw-response').value,
+  };
+}
+
+function explainRaw() {
+  return run(() => call('cx_explain_raw', [encoder.encode(JSON.stringify(rawInput()))], profile()));
+}
+
+// The curl commands whose output raw mode wants, for the request as filled in so far.
+function curlHint() {
+  const q = (s) => `'${s.replace(/'/g, "'\\''")}'`;
+  const i = rawInput();
+  const origin = i.origin || 'https://app.example';
+  const url = i.url || 'https://api.example/x';
+  const method = (i.method || 'GET').toUpperCase();
+  const names = i.headers.map((h) => h.split(':')[0].trim().toLowerCase()).filter(Boolean);
+  const lines = [`curl -si -X OPTIONS ${q(url)} -H ${q(`Origin: ${origin}`)} -H ${q(`Access-Control-Request-Method: ${method}`)}` +
+    (names.length ? ` -H ${q(`Access-Control-Request-Headers: ${names.join(',')}`)}` : '')];
+  lines.push(`curl -si${method === 'GET' ? '' : ` -X ${method}`} ${q(url)} -H ${q(`Origin: ${origin}`)}` +
+    i.headers.map((h) => ` -H ${q(h.trim())}`).join(''));
+  $('curl-hint').textContent = lines.join('\n');
+}
+
+let current = 'har';
+
+function selectTab(name) {
+  current = name;
+  for (const t of ['har', 'message', 'raw']) {
+    $(`tab-${t}`).setAttribute('aria-selected', String(t === name));
+    $(`panel-${t}`).hidden = t !== name;
+  }
+}
+
+function wire() {
+  for (const t of ['har', 'message', 'raw']) $(`tab-${t}`).addEventListener('click', () => selectTab(t));
+  $('har-file').addEventListener('change', (e) => { if (e.target.files[0]) explainFile(e.target.files[0]); });
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    if (e.dataTransfer.files[0]) explainFile(e.dataTransfer.files[0]);
+  });
+  $('message-go').addEventListener('click', explainMessage);
+  $('raw-go').addEventListener('click', explainRaw);
+  for (const id of ['raw-origin', 'raw-url', 'raw-method', 'raw-headers']) $(id).addEventListener('input', curlHint);
+  // A new profile or credentials choice re-explains what is shown.
+  const again = () => {
+    if (current === 'har' && lastHar) explainHarBytes(lastHar);
+    else if (current === 'raw' && $('report').dataset.kind === 'raw') explainRaw();
+  };
+  $('profile').addEventListener('change', again);
+  $('har-credentials').addEventListener('change', again);
+  $('har-origin').addEventListener('change', again);
+  curlHint();
+}
+
+wire();
+loadModule().then(() => {
+  setStatus('');
+  document.body.dataset.ready = 'true';
+}, (err) => {
+  setStatus(`The analysis could not be loaded: ${err.message}. Build it with cors-explain-web/build.sh.`);
+});
