@@ -33,7 +33,7 @@ har=cors-explain/tests/data/har/chromium-cdp.har
 har2=cors-explain/tests/data/har/firefox-netmonitor.har
 message="Access to fetch at 'https://api.example/data' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
 cargo build --quiet -p cors-explain
-cli="$target_dir/debug/cors-explain"
+cli="$(cd "$target_dir" && pwd)/debug/cors-explain"
 # Exit 1 (a blocked fetch) is what these inputs should give; 2 would be an input error.
 run_cli() { local s=0; NO_COLOR=1 "$cli" "$@" || s=$?; [ "$s" -le 1 ] || { echo "cors-explain $* exited $s" >&2; exit 1; }; }
 run_cli "$har" > "$expected/har.txt"
