@@ -68,6 +68,10 @@
 //! and [`http_redirect_fetch`]; [`network`] and [`corp`] hold the `Origin` header, credentials
 //! and CORP/TAO rules; [`diagnostics`] renders each engine's console text.
 //!
+//! Each [`Outgoing`] carries the request as an `http::Request` and its URL as a `url::Url`
+//! ([`Outgoing::url`]), for clients that take either. A cache made for another profile is
+//! refused ([`Action::Misuse`], [`ApiMisuse::CacheForAnotherProfile`]): each profile needs its own.
+//!
 //! Bodies never reach the crate: [`Outgoing::body`] says whether the page's body goes with a
 //! request (dropped on a preflight and after a redirect turned the method into `GET`), and the
 //! page gets the last response's body, or none for an opaque response. `data:` URLs are answered
