@@ -1,7 +1,76 @@
 //! Real CORS middlewares tested against what browsers do, in-process and without sockets:
 //! `tests/policy_tower_http.rs` (tower-http's `CorsLayer`), `tests/policy_actix_cors.rs`
 //! (actix-cors), `tests/policy_bug_classes.rs` (fourteen servers with known CORS bugs and
-//! correct ones) and `examples/test_your_server.rs`, the recipe to copy.
+//! correct ones) and `examples/test_your_server.rs`, the recipe to copy (it stays
+//! self-contained, so it does not use this library).
 //!
-//! The crate has no code of its own: it exists so that tower-http and actix-web are built
-//! only for these tests, not for every example and test of the `fetch-cors` library.
+//! A member crate of its own so that tower-http and actix-web are built only for these
+//! tests, not for every example and test of the `fetch-cors` library. The library here holds
+//! what the tests share: a tower service run in-process as a [`Server`].
+
+use std::convert::Infallible;
+use std::future::{Future, Ready, ready};
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use fetch_cors::simulate::Server;
+use http::{HeaderValue, Request, Response};
+use tower_http::cors::CorsLayer;
+use tower_layer::Layer;
+use tower_service::Service;
+
+/// The application behind the layer: a JSON resource with one custom header
+/// (`x-total-count`), answering every request at once.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct App;
+
+impl Service<Request<()>> for App {
+    type Response = Response<()>;
+    type Error = Infallible;
+    type Future = Ready<Result<Response<()>, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Request<()>) -> Self::Future {
+        let mut r = Response::new(());
+        r.headers_mut()
+            .insert("content-type", HeaderValue::from_static("application/json"));
+        r.headers_mut()
+            .insert("x-total-count", HeaderValue::from_static("3"));
+        ready(Ok(r))
+    }
+}
+
+/// Polls a future that is ready at once (every future here is).
+///
+/// # Panics
+///
+/// If the future is still pending after 1,000 polls: the service is not an in-process one.
+pub fn now<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    for _ in 0..1000 {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+    panic!("the service did not answer at once");
+}
+
+/// A `CorsLayer` around [`App`], as a [`Server`] the simulated browser can talk to.
+pub fn tower(layer: CorsLayer) -> impl Server {
+    let mut svc = layer.layer(App);
+    move |req: &Request<()>| {
+        let mut copy = Request::new(());
+        *copy.method_mut() = req.method().clone();
+        *copy.uri_mut() = req.uri().clone();
+        *copy.headers_mut() = req.headers().clone();
+        now(std::future::poll_fn(|cx| svc.poll_ready(cx))).unwrap();
+        match now(svc.call(copy)) {
+            Ok(r) => r,
+            Err(never) => match never {},
+        }
+    }
+}

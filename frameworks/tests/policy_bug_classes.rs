@@ -7,11 +7,6 @@
 //! run; the correct servers must get no finding at all, from the properties and from
 //! `lint_exchanges` over everything the sweep sent.
 
-use std::convert::Infallible;
-use std::future::{Future, Ready, ready};
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
-
 use fetch_cors::lint::{FindingKind, lint_exchanges};
 use fetch_cors::policy::{
     BugClass, CorsPolicy, OriginRule, Property, Severity, Violation, adversarial_origins,
@@ -20,10 +15,9 @@ use fetch_cors::policy::{
 use fetch_cors::simulate::{Server, simulate_page};
 use fetch_cors::strategies::{SearchConfig, search};
 use fetch_cors::{PreflightCache, Profile, Timestamp};
+use fetch_cors_frameworks::tower;
 use http::{HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_layer::Layer;
-use tower_service::Service;
 
 const URLS: &[&str] = &[
     "https://api.example.com/items",
@@ -135,54 +129,6 @@ impl Server for Hand {
 }
 
 // --- tower-http, driven in-process -------------------------------------------------------
-
-#[derive(Clone)]
-struct App;
-
-impl Service<Request<()>> for App {
-    type Response = Response<()>;
-    type Error = Infallible;
-    type Future = Ready<Result<Response<()>, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, _: Request<()>) -> Self::Future {
-        let mut r = Response::new(());
-        r.headers_mut()
-            .insert("content-type", HeaderValue::from_static("application/json"));
-        r.headers_mut()
-            .insert("x-total-count", HeaderValue::from_static("3"));
-        ready(Ok(r))
-    }
-}
-
-fn now<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..1000 {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
-    panic!("the service did not answer at once");
-}
-
-fn tower(layer: CorsLayer) -> impl Server {
-    let mut svc = layer.layer(App);
-    move |req: &Request<()>| {
-        let mut copy = Request::new(());
-        *copy.method_mut() = req.method().clone();
-        *copy.uri_mut() = req.uri().clone();
-        *copy.headers_mut() = req.headers().clone();
-        now(std::future::poll_fn(|cx| svc.poll_ready(cx))).unwrap();
-        match now(svc.call(copy)) {
-            Ok(r) => r,
-            Err(never) => match never {},
-        }
-    }
-}
 
 // --- the search and the assertions -------------------------------------------------------
 

@@ -7,10 +7,6 @@
 //! fails and prints the shrunk counterexample, so it documents the finding and fails if the
 //! behaviour changes. `spec-notes/server-findings.md` summarizes the findings.
 
-use std::convert::Infallible;
-use std::future::{Future, Ready, ready};
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use fetch_cors::lint::{FindingKind, Severity, lint_exchanges};
@@ -18,10 +14,9 @@ use fetch_cors::policy::{self, CorsPolicy, OriginRule, Property};
 use fetch_cors::simulate::{PageRequest, Server, simulate_page};
 use fetch_cors::strategies::counterexample;
 use fetch_cors::{CredentialsMode, Origin, PreflightCache, Profile, Timestamp};
-use http::{HeaderName, HeaderValue, Method, Request, Response};
+use fetch_cors_frameworks::tower;
+use http::{HeaderName, HeaderValue, Method, Request};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
-use tower_layer::Layer;
-use tower_service::Service;
 
 const CASES: u32 = 256;
 const URLS: &[&str] = &[
@@ -29,57 +24,6 @@ const URLS: &[&str] = &[
     "https://api.example.com/me",
 ];
 const BROWSERS: [Profile; 3] = [Profile::CHROMIUM, Profile::FIREFOX, Profile::WEBKIT];
-
-/// The application behind the layer: a JSON resource with one custom header.
-#[derive(Clone)]
-struct App;
-
-impl Service<Request<()>> for App {
-    type Response = Response<()>;
-    type Error = Infallible;
-    type Future = Ready<Result<Response<()>, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, _: Request<()>) -> Self::Future {
-        let mut r = Response::new(());
-        r.headers_mut()
-            .insert("content-type", HeaderValue::from_static("application/json"));
-        r.headers_mut()
-            .insert("x-total-count", HeaderValue::from_static("3"));
-        ready(Ok(r))
-    }
-}
-
-/// Polls a future that is ready at once (every future here is).
-fn now<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..1000 {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
-    panic!("the service did not answer at once");
-}
-
-/// A `CorsLayer` around [`App`], as a `Server` the simulated browser can talk to.
-fn tower(layer: CorsLayer) -> impl Server {
-    let mut svc = layer.layer(App);
-    move |req: &Request<()>| {
-        let mut copy = Request::new(());
-        *copy.method_mut() = req.method().clone();
-        *copy.uri_mut() = req.uri().clone();
-        *copy.headers_mut() = req.headers().clone();
-        now(std::future::poll_fn(|cx| svc.poll_ready(cx))).unwrap();
-        match now(svc.call(copy)) {
-            Ok(r) => r,
-            Err(never) => match never {},
-        }
-    }
-}
 
 fn o(s: &str) -> Origin {
     Origin::parse(s).unwrap()
