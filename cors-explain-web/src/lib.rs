@@ -112,16 +112,9 @@ pub fn explain_har(
         Err(e) => return failed("har", format!("the HAR file: {e}")),
     };
     // As the command: --profile, else the recording's engine, else Chromium.
-    let (profile, source) = match (profile, capture.browser) {
-        (Some(p), _) => (p, "chosen on the page"),
-        (None, Some(engine)) => (
-            Profile::ALL
-                .into_iter()
-                .find(|p| p.engine == engine)
-                .unwrap_or(Profile::CHROMIUM),
-            "the recording's engine",
-        ),
-        (None, None) => (Profile::CHROMIUM, "default"),
+    let (profile, source) = match profile {
+        Some(p) => (p, "chosen on the page"),
+        None => capture.default_profile(),
     };
     let mut report = cors_explain::explain(&capture, &profile);
     report.profile_source = source.to_owned();

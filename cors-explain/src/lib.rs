@@ -62,7 +62,7 @@ use http::{HeaderMap, Method};
 use serde::Serialize;
 use url::Url;
 
-use crate::core::{Api, CredentialsMode, Engine, Initiator, Mode, Origin, OutgoingKind};
+use crate::core::{Api, CredentialsMode, Engine, Initiator, Mode, Origin, OutgoingKind, Profile};
 
 pub use fix::{Fix, FixContext, FixTarget, expose_fix, fix_for};
 pub use replay::explain;
@@ -251,6 +251,23 @@ pub struct Capture {
     pub notes: Vec<String>,
     /// What the capture was read from.
     pub input: Input,
+}
+
+impl Capture {
+    /// The profile to explain the capture in when none was chosen: the recording's engine,
+    /// else Chromium; with where it came from, in words.
+    pub fn default_profile(&self) -> (Profile, &'static str) {
+        match self.browser {
+            Some(engine) => (
+                Profile::ALL
+                    .into_iter()
+                    .find(|p| p.engine == engine)
+                    .unwrap_or(Profile::CHROMIUM),
+                "the recording's engine",
+            ),
+            None => (Profile::CHROMIUM, "default"),
+        }
+    }
 }
 
 /// An error in the input: where, and what is wrong.

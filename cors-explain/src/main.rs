@@ -311,16 +311,9 @@ fn build_har(cli: &Cli) -> Result<Report, String> {
         credentials: cli.credentials.map(Into::into),
     };
     let capture = har::parse(&text, &options).map_err(|e| format!("{path}: {e}"))?;
-    let (profile, source) = match (cli.output.profile, capture.browser) {
-        (Some(p), _) => (p, "--profile"),
-        (None, Some(engine)) => (
-            Profile::ALL
-                .into_iter()
-                .find(|p| p.engine == engine)
-                .unwrap_or(Profile::CHROMIUM),
-            "the recording's engine",
-        ),
-        (None, None) => (Profile::CHROMIUM, "default"),
+    let (profile, source) = match cli.output.profile {
+        Some(p) => (p, "--profile"),
+        None => capture.default_profile(),
     };
     let mut report = cors_explain::explain(&capture, &profile);
     report.profile_source = source.to_owned();
