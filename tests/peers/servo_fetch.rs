@@ -9,7 +9,8 @@
 //! except in the case `EXPECTED-DIFFERENCES.md` lists (row S1).
 //!
 //! Ported: the CORS-preflight tests, the basic / CORS / opaque / opaque-redirect filters, the
-//! redirect count and the redirect method rewrites, and the Origin serialization check. Out of
+//! redirect count and the redirect method rewrites; from `http_loader.rs`, the Origin
+//! serialization check and the request body dropped on a 301. Out of
 //! scope: the scheme fetches (`about:`, `blob:`, `file:`, `ftp:`, a bogus scheme), bad ports,
 //! HSTS and certificates, SRI, `nosniff`, devtools, bodies and the "response is done" checks,
 //! and the Referer check of `test_cors_preflight_fetch` (no referrer policy is modelled).
@@ -17,6 +18,7 @@
 
 use std::borrow::Cow;
 
+use fetch_cors::http_redirect_fetch::BodyAction;
 use fetch_cors::{
     Action, CorsError, CorsFetch, FetchResponse, Mode, Origin, OutgoingKind, PreflightCache,
     Profile, RedirectMode, Request, ResponseType, Timestamp,
@@ -34,6 +36,8 @@ struct Seen {
     method: Method,
     url: Url,
     headers: HeaderMap,
+    /// Whether the page's request body goes along.
+    body: BodyAction,
 }
 
 /// Runs `req` to completion under `profile`, answering each request with `server`; returns
@@ -55,6 +59,7 @@ fn drive(
                     method: out.request.method().clone(),
                     url: Url::parse(&out.request.uri().to_string()).unwrap(),
                     headers: out.request.headers().clone(),
+                    body: out.body,
                 };
                 let answer = server(&s);
                 seen.push(s);
@@ -411,4 +416,39 @@ fn origin_serialization_compatibility() {
             .ascii_serialization(),
         "null"
     );
+}
+
+#[test]
+fn load_doesnt_send_request_body_on_any_redirect() {
+    // http_loader.rs test_load_doesnt_send_request_body_on_any_redirect: a POST with a body
+    // answered 301 to another server (another port) reaches it as a GET without the body.
+    for p in &Profile::ALL {
+        let u = url("");
+        let page = origin(SERVER);
+        let h = HeaderMap::new();
+        // Servo's RequestBuilder makes a no-cors request.
+        let req = Request::new(&Method::POST, Cow::Borrowed(&u), &h, &page)
+            .unwrap()
+            .with_mode(Mode::NoCors);
+        let server = |s: &Seen| {
+            if s.url.port() == Some(8000) {
+                response(301, &[("location", Some("http://localhost:8001/"))])
+            } else {
+                response(200, &[])
+            }
+        };
+        let mut cache = PreflightCache::new(p);
+        let (outcome, seen) = drive(&req, p, &mut cache, &server);
+        assert!(outcome.is_ok(), "{}: {outcome:?}", p.engine.name());
+        assert_eq!(seen.len(), 2);
+        assert_eq!(
+            (&seen[0].method, seen[0].body),
+            (&Method::POST, BodyAction::Keep)
+        );
+        assert_eq!(
+            (&seen[1].method, seen[1].body),
+            (&Method::GET, BodyAction::Drop)
+        );
+        assert_eq!(seen[1].url.port(), Some(8001));
+    }
 }
