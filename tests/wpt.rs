@@ -43,7 +43,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use fetch_cors::header::safelist::{
-    is_no_cors_safelisted_request_header, is_privileged_no_cors_request_header_name,
+    is_forbidden_request_header_in, is_no_cors_safelisted_request_header,
+    is_privileged_no_cors_request_header_name,
 };
 use fetch_cors::header::values::normalize_header_value;
 use fetch_cors::{
@@ -558,6 +559,7 @@ const EXPECT_KEYS: &[&str] = &[
     "x-request-data",
     "stripped",
     "responseText",
+    "body_contains",
 ];
 
 fn run_record(id: &str, rec: &Value, resolved: &Resolved) -> Outcome {
@@ -956,6 +958,11 @@ fn request_headers(req: &Map<String, Value>, method: &str) -> Step<HeaderMap> {
             let n = header_name(name)?;
             for v in values {
                 let v = normalize_header_value(v.as_bytes());
+                // The page's Headers object (fetch()) or setRequestHeader() (XHR) ignores a
+                // forbidden request-header: the request goes out without it.
+                if is_forbidden_request_header_in(&n, v, &profile().safelist) {
+                    continue;
+                }
                 headers.append(n.clone(), header_value(name, v)?);
             }
         }
@@ -2244,6 +2251,65 @@ fn piped_file(pipe: &str) -> Handler {
     })
 }
 
+/// The text xhr/resources/access-control-basic-allow*.py answer with.
+const ALLOWED: &str = "PASS: Cross-domain access allowed.";
+
+/// `handler`, with `body` as the body of every response but a preflight's.
+fn with_body(handler: Handler, body: &'static str) -> Handler {
+    Box::new(move |sent, st| {
+        let mut r = handler(sent, st);
+        if !sent.is_options() {
+            r.body = Some(body.to_owned());
+        }
+        r
+    })
+}
+
+/// xhr/resources/access-control-basic-put-allow.py: the preflight grants PUT to the
+/// requester with credentials; the PUT gets [`ALLOWED`], a newline and the request body.
+fn put_allow() -> Handler {
+    Box::new(|sent, _| {
+        let mut r = Reply::new(200);
+        r.add("content-type", "text/plain");
+        if !(sent.is_options() || sent.method == "PUT") {
+            r.body = Some(format!("Wrong method: {}", sent.method));
+            return r;
+        }
+        r.add("ACAC", "true");
+        if let Some(o) = sent.origin() {
+            r.add("ACAO", o);
+        }
+        if sent.is_options() {
+            r.add("ACAM", "PUT");
+        } else {
+            r.body = Some(format!("{ALLOWED}\n{}", sent.body.unwrap_or("")));
+        }
+        r
+    })
+}
+
+/// xhr/resources/echo-content-cors.py: allows the requester with credentials and whatever
+/// the preflight asks (methods after `OPTIONS, `); the body is the request body.
+fn echo_content_cors() -> Handler {
+    Box::new(|sent, _| {
+        let mut r = Reply::new(200);
+        r.add("x-request-method", sent.method);
+        r.add("ACAC", "true");
+        r.add("content-type", "text/plain");
+        if let Some(o) = sent.origin() {
+            r.add("ACAO", o);
+        }
+        if let Some(h) = sent.header("access-control-request-headers") {
+            r.add("ACAH", h);
+        }
+        if let Some(m) = sent.header("access-control-request-method") {
+            r.add("ACAM", format!("OPTIONS, {m}"));
+        }
+        r.body = Some(sent.body.unwrap_or("").to_owned());
+        r
+    })
+}
+
 /// Servers named in the parts of a `X -> Y` chain, by file name.
 fn named_handler(desc: &str, ctx: &Ctx<'_>) -> Step<Option<Handler>> {
     let base = strip_comment(desc);
@@ -2255,11 +2321,13 @@ fn named_handler(desc: &str, ctx: &Ctx<'_>) -> Step<Option<Handler>> {
         "SP3" | "cors-makeheader.py" => sp3(Params::parse(query, ctx)?),
         "redirect.py" => redirect_py(redirect_params(desc)),
         "corsenabled.py" => corsenabled(rest.contains("safelist_content_type")),
-        "inspect-headers.py" | "method.py" | "access-control-basic-allow.py" => echo_origin(true),
+        "inspect-headers.py" | "method.py" => echo_origin(true),
+        "access-control-basic-allow.py" => with_body(echo_origin(true), ALLOWED),
+        "access-control-basic-put-allow.py" => put_allow(),
+        "echo-content-cors.py" => echo_content_cors(),
         "access-control-basic-allow-no-credentials.py" => echo_origin(false),
-        "access-control-basic-allow-star.py" | "allow-star" | "cors-top.txt" => {
-            piped_file("ACAO *")
-        }
+        "access-control-basic-allow-star.py" => with_body(piped_file("ACAO *"), ALLOWED),
+        "allow-star" | "cors-top.txt" => piped_file("ACAO *"),
         // "B 308 -> A": a bare redirect, then a bare resource.
         "" => Box::new(|_: &Sent<'_>, _: &mut State| Reply::new(200)),
         code if code.len() == 3 && code.starts_with("30") => {
@@ -3085,6 +3153,22 @@ fn compare(expect: &Map<String, Value>, obs: &Observation) -> Step<()> {
                     let got = actual.get(name.as_str()).map(|v| latin1(v.as_bytes()));
                     if w.as_str() != got.as_deref() {
                         errors.push(format!("server saw {name}: expected {w}, got {got:?}"));
+                    }
+                }
+            }
+            "body_contains" => {
+                let Some(items) = want.as_array() else {
+                    return fail("body_contains must be a list");
+                };
+                match seen.map(|s| s.body.as_deref()) {
+                    None => errors.push(format!("body_contains: got {}", outcome())),
+                    Some(None) => gaps.push("body_contains: the simulated server has none".into()),
+                    Some(Some(body)) => {
+                        for item in items.iter().filter_map(Value::as_str) {
+                            if !body.contains(item) {
+                                errors.push(format!("body {body:?} does not contain {item:?}"));
+                            }
+                        }
                     }
                 }
             }

@@ -9,4 +9,5 @@ mod chromium_cors;
 mod chromium_preflight_cache;
 mod chromium_preflight_result;
 mod gecko_cross_site_xhr;
+mod servo_fetch;
 mod support;
