@@ -40,6 +40,7 @@
 pub mod fix;
 pub mod har;
 pub mod message;
+pub mod probe;
 pub mod raw;
 mod replay;
 mod report;

@@ -6,6 +6,8 @@
 //!     [--header 'X-A: 1']... [--credentials omit|same-origin|include] [--mode cors|no-cors|same-origin]
 //!     [--preflight-response preflight.txt]... [--response response.txt]... [--json] [--no-color]
 //! cors-explain message '<console message>' | - [--json] [--no-color]
+//! cors-explain probe http://127.0.0.1:3000/api --allow https://app.example [--credentials]
+//!     [--method PUT]... [--header authorization]... [--max-requests N] [--delay-ms MS] [--json]
 //! ```
 //!
 //! Exit status: 0 when every fetch passes, 1 when CORS blocks one (or the recording cannot
@@ -62,7 +64,8 @@ with NO_COLOR set or TERM=dumb.";
     override_usage = "cors-explain [OPTIONS] <page.har | ->\n       \
                       cors-explain raw --origin <ORIGIN> --url <URL> [OPTIONS] \
                       [--preflight-response <FILE>]... [--response <FILE>]...\n       \
-                      cors-explain message <TEXT | ->",
+                      cors-explain message <TEXT | ->\n       \
+                      cors-explain probe <URL> --allow <ORIGIN>... [--credentials] [OPTIONS]",
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
     disable_help_subcommand = true
@@ -114,6 +117,57 @@ enum Command {
     /// line or all of them): the rule that failed, the fix, and the other engines' words.
     #[command(after_help = MESSAGE_HELP)]
     Message(MessageArgs),
+    /// Probe a live server (any language) with real preflights and requests from adversarial
+    /// origins, judged under all four profiles: who can read it, and what intended access is
+    /// blocked. For servers you own or test.
+    #[command(after_help = PROBE_HELP)]
+    Probe(ProbeArgs),
+}
+
+const PROBE_HELP: &str = "\
+Examples:
+  cors-explain probe http://127.0.0.1:3000/api/me --allow https://app.example --credentials
+  cors-explain probe http://127.0.0.1:8080/items --allow https://app.example \\
+      --method PUT --header authorization --json
+
+The probe states the intent (--allow, --credentials, --method, --header), then plays the
+library's adversarial origins (look-alikes, suffixes and prefixes, other schemes and ports,
+null, combinations of the allowed origins, ...) against the server: a preflight where a browser
+sends one, then the request. Identical requests go out once. It sends at most --max-requests
+(default 2000) requests, --delay-ms (default 5) apart, over plain http:// only; probe a TLS
+server at its local http:// address. Use it on servers you own or test.
+
+Exit status: 0 no finding; 1 findings; 2 usage error or the server could not be reached.";
+
+#[derive(Args, Debug)]
+struct ProbeArgs {
+    /// The URL to probe, e.g. http://127.0.0.1:3000/api/me.
+    #[arg(value_name = "URL")]
+    url: String,
+
+    /// An origin meant to read the URL (repeatable).
+    #[arg(long, value_name = "ORIGIN", required = true)]
+    allow: Vec<String>,
+
+    /// The allowed origins read with credentials (cookies).
+    #[arg(long)]
+    credentials: bool,
+
+    /// A method the allowed origins use beyond GET, HEAD and POST (repeatable).
+    #[arg(long, value_name = "METHOD")]
+    method: Vec<String>,
+
+    /// A request header the allowed origins send that needs a preflight (repeatable).
+    #[arg(long, value_name = "NAME")]
+    header: Vec<String>,
+
+    /// The most requests to send.
+    #[arg(long, value_name = "N", default_value_t = cors_explain::probe::ProbeOptions::MAX_REQUESTS)]
+    max_requests: usize,
+
+    /// Milliseconds between two requests.
+    #[arg(long, value_name = "MS", default_value_t = 5)]
+    delay_ms: u64,
 }
 
 const MESSAGE_HELP: &str = "\
@@ -320,6 +374,74 @@ fn build_har(cli: &Cli) -> Result<Report, String> {
     Ok(report)
 }
 
+/// `cors-explain probe`.
+fn probe(args: &ProbeArgs, output: &Output) -> ExitCode {
+    use cors_explain::probe::{ProbeOptions, TcpTransport};
+    let options = (|| -> Result<ProbeOptions, String> {
+        let allow = args
+            .allow
+            .iter()
+            .map(|o| {
+                Origin::parse(o).map_err(|e| {
+                    format!("--allow '{o}' is not an origin such as https://app.example: {e}")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let methods = args
+            .method
+            .iter()
+            .map(|m| {
+                http::Method::from_bytes(m.as_bytes())
+                    .map_err(|_| format!("--method '{m}' is not a method name"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let headers = args
+            .header
+            .iter()
+            .map(|h| {
+                http::HeaderName::from_bytes(h.trim().as_bytes())
+                    .map_err(|_| format!("--header '{h}' is not a header name"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ProbeOptions {
+            url: args.url.clone(),
+            allow,
+            credentials: args.credentials,
+            methods,
+            headers,
+            max_requests: args.max_requests,
+            delay: std::time::Duration::from_millis(args.delay_ms),
+        })
+    })();
+    let report = match options.and_then(|o| {
+        cors_explain::probe::probe(&o, &mut TcpTransport::default()).map_err(|e| e.to_string())
+    }) {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("cors-explain: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    if output.json {
+        if let Err(e) = serde_json::to_writer_pretty(&mut stdout, &report) {
+            if !e.is_io() {
+                eprintln!("cors-explain: cannot write JSON: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        let _ = stdout.write_all(b"\n");
+    } else {
+        let _ = stdout.write_all(report.render(use_color(output.no_color)).as_bytes());
+    }
+    let _ = stdout.flush();
+    if report.findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 /// `cors-explain message`.
 fn message(args: &MessageArgs, output: &Output) -> ExitCode {
     let text = if args.text.len() == 1 && args.text[0] == "-" {
@@ -396,6 +518,7 @@ fn main() -> ExitCode {
     let built = match &cli.raw {
         Some(Command::Raw(args)) => build_raw(args, cli.output.profile),
         Some(Command::Message(args)) => return message(args, &cli.output),
+        Some(Command::Probe(args)) => return probe(args, &cli.output),
         None => build_har(&cli),
     };
     let report = match built {
