@@ -161,6 +161,10 @@ struct ProbeArgs {
     #[arg(long, value_name = "NAME")]
     header: Vec<String>,
 
+    /// A response header the allowed origins are meant to read (repeatable).
+    #[arg(long, value_name = "NAME")]
+    expose: Vec<String>,
+
     /// The most requests to send.
     #[arg(long, value_name = "N", default_value_t = cors_explain::probe::ProbeOptions::MAX_REQUESTS)]
     max_requests: usize,
@@ -403,12 +407,21 @@ fn probe(args: &ProbeArgs, output: &Output) -> ExitCode {
                     .map_err(|_| format!("--header '{h}' is not a header name"))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let expose = args
+            .expose
+            .iter()
+            .map(|h| {
+                http::HeaderName::from_bytes(h.trim().as_bytes())
+                    .map_err(|_| format!("--expose '{h}' is not a header name"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(ProbeOptions {
             url: args.url.clone(),
             allow,
             credentials: args.credentials,
             methods,
             headers,
+            expose,
             max_requests: args.max_requests,
             delay: std::time::Duration::from_millis(args.delay_ms),
         })

@@ -39,6 +39,8 @@ pub struct ProbeOptions {
     pub methods: Vec<Method>,
     /// Request headers the allowed origins send that need a preflight.
     pub headers: Vec<HeaderName>,
+    /// Response headers the allowed origins are meant to read (`Access-Control-Expose-Headers`).
+    pub expose: Vec<HeaderName>,
     /// The most requests sent to the server.
     pub max_requests: usize,
     /// The pause between two requests.
@@ -62,6 +64,9 @@ impl ProbeOptions {
         }
         if !self.headers.is_empty() {
             policy = policy.allow_headers(self.headers.iter().cloned());
+        }
+        if !self.expose.is_empty() {
+            policy = policy.expose_headers(self.expose.iter().cloned());
         }
         policy
     }
@@ -500,6 +505,7 @@ mod tests {
             credentials: true,
             methods: Vec::new(),
             headers: Vec::new(),
+            expose: Vec::new(),
             max_requests: ProbeOptions::MAX_REQUESTS,
             delay: Duration::ZERO,
         }

@@ -14,7 +14,7 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use fetch_cors::simulate::Server;
-use http::{HeaderValue, Request, Response};
+use http::{HeaderValue, Method, Request, Response, StatusCode};
 use tower_http::cors::CorsLayer;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -72,5 +72,89 @@ pub fn tower(layer: CorsLayer) -> impl Server {
             Ok(r) => r,
             Err(never) => match never {},
         }
+    }
+}
+
+/// A hand-written CORS layer over a JSON resource, with knobs for the usual mistakes.
+#[derive(Clone, Copy, Debug)]
+pub struct Hand {
+    /// Which `Origin` values get `Access-Control-Allow-Origin`.
+    pub allow: fn(&str) -> bool,
+    /// `Vary: Origin` on every response.
+    pub vary: bool,
+    /// Answers `*` (with `Access-Control-Allow-Credentials: true`) instead of the origin.
+    pub star: bool,
+    /// Authentication middleware in front of CORS: `401` without `Authorization`.
+    pub auth_first: bool,
+    /// `Access-Control-Allow-Headers` on preflights.
+    pub allow_headers: &'static str,
+}
+
+impl Hand {
+    /// A correct layer for the origins `allow` accepts: every knob at its right setting.
+    pub fn new(allow: fn(&str) -> bool) -> Hand {
+        Hand {
+            allow,
+            vary: true,
+            star: false,
+            auth_first: false,
+            allow_headers: "content-type, authorization, x-api-key",
+        }
+    }
+}
+
+impl Server for Hand {
+    fn respond(&mut self, req: &Request<()>) -> Response<()> {
+        let mut resp = Response::new(());
+        let preflight = req.method() == Method::OPTIONS
+            && req.headers().contains_key("access-control-request-method");
+        if self.auth_first && !req.headers().contains_key("authorization") && preflight {
+            *resp.status_mut() = StatusCode::UNAUTHORIZED;
+            return resp;
+        }
+        let h = resp.headers_mut();
+        if self.vary {
+            h.insert("vary", HeaderValue::from_static("origin"));
+        }
+        if preflight {
+            *resp.status_mut() = StatusCode::NO_CONTENT;
+        } else {
+            h.insert("content-type", HeaderValue::from_static("application/json"));
+            h.insert("x-total-count", HeaderValue::from_static("3"));
+        }
+        let h = resp.headers_mut();
+        let Some(origin) = req.headers().get("origin").and_then(|o| o.to_str().ok()) else {
+            return resp;
+        };
+        if !(self.allow)(origin) {
+            return resp;
+        }
+        let acao = if self.star {
+            HeaderValue::from_static("*")
+        } else {
+            HeaderValue::from_str(origin).unwrap()
+        };
+        h.insert("access-control-allow-origin", acao);
+        h.insert(
+            "access-control-allow-credentials",
+            HeaderValue::from_static("true"),
+        );
+        if preflight {
+            h.insert(
+                "access-control-allow-methods",
+                HeaderValue::from_static("GET, POST, PUT, DELETE"),
+            );
+            h.insert(
+                "access-control-allow-headers",
+                HeaderValue::from_static(self.allow_headers),
+            );
+            h.insert("access-control-max-age", HeaderValue::from_static("600"));
+        } else {
+            h.insert(
+                "access-control-expose-headers",
+                HeaderValue::from_static("x-total-count"),
+            );
+        }
+        resp
     }
 }

@@ -15,8 +15,8 @@ use fetch_cors::policy::{
 use fetch_cors::simulate::{Server, simulate_page};
 use fetch_cors::strategies::{SearchConfig, search};
 use fetch_cors::{PreflightCache, Profile, Timestamp};
-use fetch_cors_frameworks::tower;
-use http::{HeaderName, HeaderValue, Method, Request, Response, StatusCode};
+use fetch_cors_frameworks::{Hand, tower};
+use http::{HeaderName, HeaderValue, Method, Request, Response};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 const URLS: &[&str] = &[
@@ -43,89 +43,6 @@ fn intent() -> CorsPolicy {
 
 fn exact_list(origin: &str) -> bool {
     origin == APP || origin == PARTNER
-}
-
-/// A hand-written CORS layer over a JSON resource, with knobs for the usual mistakes.
-#[derive(Clone)]
-struct Hand {
-    /// Which `Origin` values get `Access-Control-Allow-Origin`.
-    allow: fn(&str) -> bool,
-    /// `Vary: Origin` on every response.
-    vary: bool,
-    /// Answers `*` (with `Access-Control-Allow-Credentials: true`) instead of the origin.
-    star: bool,
-    /// Authentication middleware in front of CORS: `401` without `Authorization`.
-    auth_first: bool,
-    /// `Access-Control-Allow-Headers` on preflights.
-    allow_headers: &'static str,
-}
-
-impl Hand {
-    fn new(allow: fn(&str) -> bool) -> Hand {
-        Hand {
-            allow,
-            vary: true,
-            star: false,
-            auth_first: false,
-            allow_headers: "content-type, authorization, x-api-key",
-        }
-    }
-}
-
-impl Server for Hand {
-    fn respond(&mut self, req: &Request<()>) -> Response<()> {
-        let mut resp = Response::new(());
-        let preflight = req.method() == Method::OPTIONS
-            && req.headers().contains_key("access-control-request-method");
-        if self.auth_first && !req.headers().contains_key("authorization") && preflight {
-            *resp.status_mut() = StatusCode::UNAUTHORIZED;
-            return resp;
-        }
-        let h = resp.headers_mut();
-        if self.vary {
-            h.insert("vary", HeaderValue::from_static("origin"));
-        }
-        if preflight {
-            *resp.status_mut() = StatusCode::NO_CONTENT;
-        } else {
-            h.insert("content-type", HeaderValue::from_static("application/json"));
-            h.insert("x-total-count", HeaderValue::from_static("3"));
-        }
-        let h = resp.headers_mut();
-        let Some(origin) = req.headers().get("origin").and_then(|o| o.to_str().ok()) else {
-            return resp;
-        };
-        if !(self.allow)(origin) {
-            return resp;
-        }
-        let acao = if self.star {
-            HeaderValue::from_static("*")
-        } else {
-            HeaderValue::from_str(origin).unwrap()
-        };
-        h.insert("access-control-allow-origin", acao);
-        h.insert(
-            "access-control-allow-credentials",
-            HeaderValue::from_static("true"),
-        );
-        if preflight {
-            h.insert(
-                "access-control-allow-methods",
-                HeaderValue::from_static("GET, POST, PUT, DELETE"),
-            );
-            h.insert(
-                "access-control-allow-headers",
-                HeaderValue::from_static(self.allow_headers),
-            );
-            h.insert("access-control-max-age", HeaderValue::from_static("600"));
-        } else {
-            h.insert(
-                "access-control-expose-headers",
-                HeaderValue::from_static("x-total-count"),
-            );
-        }
-        resp
-    }
 }
 
 // --- tower-http, driven in-process -------------------------------------------------------
