@@ -45,7 +45,7 @@ pub use body::PageBody;
 pub use clock::{Clock, SystemClock};
 pub use credentials::{CookieJar, CredentialStore, NoCredentials};
 pub use error::{Blocked, BoxError, FetchError};
-pub use service::{CorsLayer, CorsService, ResponseFuture, SharedCache};
+pub use service::{CorsLayer, CorsService, PageUrl, ResponseFuture, SharedCache};
 
 /// The crate this one drives, so users need not name a matching version.
 pub use fetch_cors;

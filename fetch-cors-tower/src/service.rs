@@ -27,6 +27,12 @@ use crate::clock::{Clock, SystemClock};
 use crate::credentials::{CookieJar, CredentialStore};
 use crate::error::{Blocked, BoxError, FetchError};
 
+/// The page's URL for a request, when the `http::Uri` cannot say all of it: a fragment
+/// (preflight-cache entries are keyed by the whole URL) or a form `http::Uri` rejects. Put
+/// it in the request's extensions; it wins over the request's URI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageUrl(pub Url);
+
 /// A preflight cache shared by every clone of a service, as one browser shares one.
 pub type SharedCache = Arc<Mutex<PreflightCache>>;
 
@@ -143,8 +149,8 @@ impl<S> Layer<S> for CorsLayer {
 /// The call resolves to the page's view of the response, or a [`FetchError`].
 ///
 /// The request's extensions may hold a [`Mode`], [`CredentialsMode`], [`RedirectMode`],
-/// [`RequestCacheMode`], [`UseCorsPreflight`], [`Destination`] and [`Api`] (`Api::Xhr` makes
-/// an `XMLHttpRequest`, which accepts credentials in the URL); without them the request is a
+/// [`RequestCacheMode`], [`UseCorsPreflight`], [`Destination`], [`PageUrl`] and [`Api`]
+/// (`Api::Xhr` makes an `XMLHttpRequest`, which accepts credentials in the URL); without them the request is a
 /// plain `fetch()`: mode `cors`, credentials `same-origin`, redirect `follow`.
 ///
 /// The response has only the headers script can read, and a [`FetchResponse`] extension with
@@ -381,7 +387,11 @@ where
 {
     let (parts, body) = request.into_parts();
     let api = parts.extensions.get::<Api>().copied().unwrap_or_default();
-    let url = Url::parse(&parts.uri.to_string()).map_err(|e| {
+    let url = match parts.extensions.get::<PageUrl>() {
+        Some(PageUrl(url)) => Ok(url.clone()),
+        None => Url::parse(&parts.uri.to_string()),
+    };
+    let url = url.map_err(|e| {
         FetchError::Request(RequestError::InvalidUrl {
             uri: parts.uri.to_string(),
             reason: e.to_string(),
