@@ -5,10 +5,16 @@
 //! into a client that fetches as a page in a browser would: it is
 //! [`fetch_cors::CorsFetch`] driven over the inner service.
 //!
-//! ```ignore
-//! let page = fetch_cors::Origin::parse("https://app.example")?;
-//! let client = tower::ServiceBuilder::new().layer(CorsLayer::new(page, Profile::CHROMIUM)).service(hyper_client);
-//! let response = client.oneshot(http::Request::put(url).body(body)?).await?; // or FetchError
+//! ```no_run
+//! # use fetch_cors_tower::{CorsLayer, fetch_cors::{Origin, Profile}};
+//! # use tower::{ServiceBuilder, ServiceExt};
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! # let hyper_client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+//! #     .build_http::<http_body_util::Full<bytes::Bytes>>();
+//! let page = Origin::parse("https://app.example")?;
+//! let client = ServiceBuilder::new().layer(CorsLayer::new(page, Profile::CHROMIUM)).service(hyper_client);
+//! let response = client.oneshot(http::Request::put("https://api.example/x").body(String::from("{}"))?).await?;
+//! # Ok(()) }
 //! ```
 //!
 //! (`examples/hyper_client.rs` runs those lines against a local server.)
