@@ -425,14 +425,8 @@ where
             Action::Done(Err(error)) => {
                 return Err(blocked(error, &fetch, &config, api, &trail, transport));
             }
-            Action::Wait => {
-                return Err(FetchError::Machine(
-                    fetch_cors::ApiMisuse::NoResponseExpected {
-                        state: fetch.state(),
-                    },
-                ));
-            }
-            // A future action this adapter does not know: fail rather than guess.
+            // `Wait` with nothing outstanding, or a future action this adapter does not
+            // know: fail rather than guess.
             _ => {
                 return Err(FetchError::Machine(
                     fetch_cors::ApiMisuse::NoResponseExpected {

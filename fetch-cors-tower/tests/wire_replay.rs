@@ -17,7 +17,9 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use fetch_cors::diagnostics::Api;
-use fetch_cors::{FetchResponse, OpaqueOrigin, Origin, Profile, Timestamp, UseCorsPreflight};
+use fetch_cors::{
+    FetchResponse, OpaqueOrigin, Origin, Profile, ResponseType, Timestamp, UseCorsPreflight,
+};
 use fetch_cors_tower::{CorsLayer, FetchError, PageUrl};
 use http::Method;
 use http_body_util::{BodyExt, Full};
@@ -243,15 +245,31 @@ async fn wire_step(
     match result {
         Ok(response) => {
             let seen = response.extensions().get::<FetchResponse>().cloned();
+            let names: BTreeSet<String> = response
+                .headers()
+                .keys()
+                .map(|n| n.as_str().to_owned())
+                .collect();
+            let withheld = response.body().is_withheld();
             let _ = response.into_body().collect().await;
             let Some(seen) = seen else {
-                return done(
-                    "adapter-bug",
-                    None,
-                    Some("no FetchResponse".into()),
-                    requests,
-                );
+                let why = Some("no FetchResponse".into());
+                return done("adapter-bug", None, why, requests);
             };
+            // The http::Response itself must be the page's view, not only its description.
+            let opaque = matches!(
+                seen.response_type,
+                ResponseType::Opaque | ResponseType::OpaqueRedirect
+            );
+            let described: BTreeSet<String> = seen
+                .header_names
+                .iter()
+                .map(|n| n.as_str().to_owned())
+                .collect();
+            if names != described || withheld != opaque {
+                let why = format!("headers {names:?} vs {described:?}, withheld {withheld}");
+                return done("adapter-bug", None, Some(why), requests);
+            }
             let response = SeenResponse {
                 response_type: (!built.xhr).then(|| seen.response_type.as_str().to_owned()),
                 status: seen.status,
