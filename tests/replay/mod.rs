@@ -185,11 +185,11 @@ pub const ORIGINS: [(&str, &str); 4] = [
     ("C", "http://127.0.0.1:8803"),
 ];
 
-fn origin_base(letter: &str) -> Option<&'static str> {
+pub fn origin_base(letter: &str) -> Option<&'static str> {
     ORIGINS.iter().find(|(l, _)| *l == letter).map(|(_, o)| *o)
 }
 
-fn letter_of(url: &Url) -> String {
+pub fn letter_of(url: &Url) -> String {
     let host = url.host_str().unwrap_or_default();
     let port = url.port_or_known_default().unwrap_or(0);
     match (host, port) {
@@ -206,7 +206,7 @@ fn letter_of(url: &Url) -> String {
 }
 
 /// `(scenario id, hop)` from `/s/<id>/h<N>`.
-fn scenario_path(url: &Url) -> Option<(String, Option<u64>)> {
+pub fn scenario_path(url: &Url) -> Option<(String, Option<u64>)> {
     let mut parts = url.path().strip_prefix("/s/")?.splitn(2, '/');
     let id = parts.next()?.to_owned();
     let hop = parts
@@ -225,9 +225,9 @@ fn isomorphic(text: &str) -> Option<Vec<u8>> {
 
 // ---------------------------------------------------------------- building the page's request
 
-/// Why a step never reached the network.
+/// Why a step never reached the network (public for the adapter's over-the-wire replay).
 #[derive(Debug)]
-enum Construct {
+pub enum Construct {
     /// `new Request()`, `open()` or `setRequestHeader()` threw.
     Threw(String),
     /// The step uses something the tool does not model.
@@ -235,19 +235,19 @@ enum Construct {
 }
 
 /// The page's request after the `Request` constructor (or XHR) and the `Headers` guard.
-struct Built {
-    method: Method,
-    url: Url,
-    headers: HeaderMap,
-    mode: Mode,
-    credentials: CredentialsMode,
-    redirect: RedirectMode,
-    use_cors_preflight: bool,
-    xhr: bool,
-    cache_mode: RequestCacheMode,
+pub struct Built {
+    pub method: Method,
+    pub url: Url,
+    pub headers: HeaderMap,
+    pub mode: Mode,
+    pub credentials: CredentialsMode,
+    pub redirect: RedirectMode,
+    pub use_cors_preflight: bool,
+    pub xhr: bool,
+    pub cache_mode: RequestCacheMode,
 }
 
-fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
+pub fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
     let base = origin_base(&fetch.url_origin)
         .ok_or_else(|| Construct::Unsupported(format!("origin letter {}", fetch.url_origin)))?;
     let xhr = fetch.api.as_deref() == Some("xhr");
@@ -422,7 +422,20 @@ fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
 // ---------------------------------------------------------------- the scenario server
 
 /// Answers one request by the format's server rules.
-fn serve(id: &str, step: &Step, request: &http::Request<()>) -> Result<http::Response<()>, String> {
+pub fn serve(
+    id: &str,
+    step: &Step,
+    request: &http::Request<()>,
+) -> Result<http::Response<()>, String> {
+    serve_with_body(id, step, request).map(|(head, _)| head)
+}
+
+/// The same, with the body a server on a socket sends (`Content-Length` counts it).
+pub fn serve_with_body(
+    id: &str,
+    step: &Step,
+    request: &http::Request<()>,
+) -> Result<(http::Response<()>, String), String> {
     let url = Url::parse(&request.uri().to_string()).map_err(|e| e.to_string())?;
     let preflight = request.method() == Method::OPTIONS
         && request
@@ -454,8 +467,9 @@ fn serve(id: &str, step: &Step, request: &http::Request<()>) -> Result<http::Res
             .map_err(|_| format!("response header {name} has bytes http cannot hold"))?;
         b = b.header(name.as_str(), value);
     }
-    let _ = body;
-    b.body(()).map_err(|e| e.to_string())
+    b.body(())
+        .map(|head| (head, body))
+        .map_err(|e| e.to_string())
 }
 
 fn build_response(
@@ -525,7 +539,7 @@ fn rewrite_location(value: &str) -> String {
 
 // ---------------------------------------------------------------- running a scenario
 
-fn header_text(request: &http::Request<()>, name: &str) -> Option<String> {
+pub fn header_text(request: &http::Request<()>, name: &str) -> Option<String> {
     let values: Vec<String> = request
         .headers()
         .get_all(name)
