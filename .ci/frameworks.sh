@@ -18,8 +18,11 @@ if ! command -v nginx >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 \
     || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
 fi
-python3 -m pip install -q --disable-pip-version-check \
-  "flask>=3,<4" "flask-cors>=4,<7" "fastapi>=0.110,<1" "uvicorn>=0.29,<1"
+py_deps=("flask>=3,<4" "flask-cors>=4,<7" "fastapi>=0.110,<1" "uvicorn>=0.29,<1")
+# A Debian system Python refuses plain pip installs (externally managed); a throwaway CI
+# machine may override that.
+python3 -m pip install -q --disable-pip-version-check "${py_deps[@]}" \
+  || python3 -m pip install -q --disable-pip-version-check --break-system-packages "${py_deps[@]}"
 cp "$servers/package.json" "$work/"
 (cd "$work" && npm install --silent --no-audit --no-fund >/dev/null)
 

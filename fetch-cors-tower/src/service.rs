@@ -425,6 +425,8 @@ where
             Action::Done(Err(error)) => {
                 return Err(blocked(error, &fetch, &config, api, &trail, transport));
             }
+            // The cache was made for another profile: a bug in the layer's setup.
+            Action::Misuse(misuse) => return Err(FetchError::Machine(misuse)),
             // `Wait` with nothing outstanding, or a future action this adapter does not
             // know: fail rather than guess.
             _ => {
@@ -436,7 +438,7 @@ where
             }
         };
         let include = out.include_credentials;
-        let target = Url::parse(&out.request.uri().to_string()).ok();
+        let target = Some(out.url.clone());
         let wire = wire_request(out, &body, &*config.credentials);
         if let Some(previous) = last.take() {
             drain(previous.into_body()).await;
