@@ -85,11 +85,21 @@ fn same(a: &ObservedStep, b: &ObservedStep) -> bool {
 
 /// What each scenario is compared with under `profile`, chosen as `browser_replay` does:
 /// the engine's own complete, stable recording, or for Spec the steps all three agree on.
+/// Whether a step is an element or API load rather than `fetch()` or XHR.
+fn is_initiator_step(fetch: &replay::FetchSpec) -> bool {
+    !matches!(fetch.api.as_deref(), None | Some("fetch" | "xhr"))
+}
+
 fn compared(profile: &Profile, scenarios: &[Scenario]) -> Vec<(Scenario, Vec<ObservedStep>)> {
     let name = profile.engine.name();
     let all: Vec<_> = BROWSERS.iter().map(|b| observations(b)).collect();
     let mut out = Vec::new();
     for s in scenarios {
+        // Element and API loads (img, script, font, EventSource, beacon, ...) are not requests
+        // a client makes through this layer: the in-memory replay alone scores them.
+        if s.steps.iter().any(|st| is_initiator_step(&st.fetch)) {
+            continue;
+        }
         let observed = if name == "spec" {
             let per: Vec<&Observation> = all.iter().filter_map(|(o, _)| o.get(&s.id)).collect();
             if per.len() != 3 || all.iter().any(|(_, u)| u.contains(&s.id)) {
@@ -195,6 +205,7 @@ async fn wire_step(
         requests,
         response,
         error,
+        readable: None,
     };
     let built = match replay::build(&step.fetch, profile) {
         Ok(b) => b,

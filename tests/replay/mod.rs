@@ -18,8 +18,8 @@ use fetch_cors::header::safelist::{
 };
 use fetch_cors::header::values::{is_header_name, is_header_value, normalize_header_value};
 use fetch_cors::{
-    Action, CorsFetch, CredentialsMode, Mode, OpaqueOrigin, Origin, OutgoingKind, PreflightCache,
-    Profile, RedirectMode, Request, RequestCacheMode, Timestamp, method,
+    Action, CorsFetch, CredentialsMode, Initiator, Mode, OpaqueOrigin, Origin, OutgoingKind,
+    PreflightCache, Profile, RedirectMode, Request, RequestCacheMode, Timestamp, method,
 };
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde::{Deserialize, Serialize};
@@ -70,6 +70,58 @@ pub struct FetchSpec {
     pub api: Option<String>,
     #[serde(default)]
     pub xhr_upload_listener: Option<bool>,
+    /// `img`, `script`, `module`, `stylesheet`: the `crossorigin` attribute (null: absent).
+    #[serde(default)]
+    pub crossorigin: Option<String>,
+    /// `beacon`: present (even `""`) means the data is a `Blob` of this type.
+    #[serde(default)]
+    pub beacon_type: Option<String>,
+}
+
+/// The `api` values of the initiator extension (elements and other APIs).
+pub const INITIATOR_APIS: [&str; 7] = [
+    "img",
+    "script",
+    "module",
+    "stylesheet",
+    "font",
+    "eventsource",
+    "beacon",
+];
+
+impl FetchSpec {
+    /// The initiator an element or API step names; `None` for `fetch` and `xhr` steps.
+    ///
+    /// `blob` is [`FetchSpec::blob_type`], kept by the caller so the initiator can borrow it.
+    pub fn initiator<'a>(&'a self, blob: Option<&'a str>) -> Option<Initiator<'a>> {
+        let crossorigin = self.crossorigin.as_deref();
+        Some(match self.api.as_deref()? {
+            "img" => Initiator::Image { crossorigin },
+            "script" => Initiator::Script { crossorigin },
+            "module" => Initiator::ModuleScript { crossorigin },
+            "stylesheet" => Initiator::Stylesheet { crossorigin },
+            "font" => Initiator::Font,
+            "eventsource" => Initiator::EventSource {
+                with_credentials: self.credentials.as_deref() == Some("include"),
+            },
+            "beacon" => Initiator::Beacon {
+                content_type: match (&self.beacon_type, &self.body) {
+                    (Some(_), _) => blob,
+                    (None, Some(_)) => Some("text/plain;charset=UTF-8"),
+                    (None, None) => None,
+                },
+            },
+            _ => return None,
+        })
+    }
+
+    /// A beacon's `Blob` type as the `Blob` constructor keeps it: lowercased, or none when
+    /// empty or holding a byte outside U+0020..U+007E (an untyped `Blob`).
+    pub fn blob_type(&self) -> Option<String> {
+        let t = self.beacon_type.as_deref()?;
+        (!t.is_empty() && t.bytes().all(|b| (0x20..=0x7e).contains(&b)))
+            .then(|| t.to_ascii_lowercase())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -95,6 +147,9 @@ pub struct Resp {
     pub body: Option<String>,
     #[serde(default)]
     pub no_default_cache_control: bool,
+    /// The body kind (initiator extension): `text`, `png`, `js`, `css`, `font`, `event-stream`.
+    #[serde(default)]
+    pub body_kind: Option<String>,
 }
 
 fn default_status() -> u16 {
@@ -131,6 +186,8 @@ pub struct PredictedStep {
     pub requests: Vec<WireRequest>,
     pub response: Option<SeenResponse>,
     pub error: Option<String>,
+    /// Initiator steps: whether the page can use what it got (`page.readable`).
+    pub readable: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -164,6 +221,10 @@ pub struct ObservedPage {
     pub outcome: String,
     #[serde(default)]
     pub response: Option<ObservedResponse>,
+    #[serde(default)]
+    pub readable: Option<bool>,
+    #[serde(default)]
+    pub api: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -245,6 +306,34 @@ pub struct Built {
     pub use_cors_preflight: bool,
     pub xhr: bool,
     pub cache_mode: RequestCacheMode,
+    /// An element or API step: the request is the one this initiator makes.
+    pub initiator: bool,
+}
+
+/// The request an element or API makes: `GET` (`POST` for a beacon) with no author headers;
+/// mode and credentials come from the library's initiator settings (`Request::with_initiator`).
+fn build_initiator(url: Url, initiator: &Initiator<'_>) -> Built {
+    let mut headers = HeaderMap::new();
+    let mut method = Method::GET;
+    if let Initiator::Beacon { content_type } = initiator {
+        method = Method::POST;
+        if let Some(v) = content_type.and_then(|t| HeaderValue::from_str(t).ok()) {
+            headers.insert(http::header::CONTENT_TYPE, v);
+        }
+    }
+    let settings = initiator.settings();
+    Built {
+        method,
+        url,
+        headers,
+        mode: settings.mode.unwrap_or(Mode::Cors),
+        credentials: settings.credentials.unwrap_or(CredentialsMode::SameOrigin),
+        redirect: RedirectMode::Follow,
+        use_cors_preflight: false,
+        xhr: false,
+        cache_mode: RequestCacheMode::Default,
+        initiator: true,
+    }
 }
 
 pub fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
@@ -258,6 +347,10 @@ pub fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
     let url = Url::parse(&text).map_err(|e| Construct::Threw(format!("invalid URL: {e}")))?;
     if !xhr && (!url.username().is_empty() || url.password().is_some()) {
         return Err(Construct::Threw("URL with credentials".into()));
+    }
+    let blob = fetch.blob_type();
+    if let Some(initiator) = fetch.initiator(blob.as_deref()) {
+        return Ok(build_initiator(url, &initiator));
     }
     let method = Method::from_bytes(fetch.method.as_bytes())
         .map_err(|_| Construct::Threw("invalid method".into()))?;
@@ -416,6 +509,7 @@ pub fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
         use_cors_preflight,
         xhr,
         cache_mode,
+        initiator: false,
     })
 }
 
@@ -454,7 +548,15 @@ pub fn serve_with_body(
                 hop_resp
             };
             let label = hop.map_or("h?".to_owned(), |h| format!("h{h}"));
-            build_response(resp, kind, id, &label, step.server.no_default_cache_control)
+            let api = step.fetch.api.as_deref().unwrap_or("fetch");
+            build_response(
+                resp,
+                kind,
+                id,
+                &label,
+                step.server.no_default_cache_control,
+                api,
+            )
         }
         None => (404, Vec::new(), "not found\n".to_owned()),
     };
@@ -478,7 +580,34 @@ fn build_response(
     id: &str,
     hop: &str,
     server_no_cc: bool,
+    api: &str,
 ) -> (u16, Vec<(String, String)>, String) {
+    // The body kind (initiator extension): scripted, else from the API for scripted
+    // requests; preflights and unscripted answers are text. Only its Content-Type matters
+    // here; the stand-in body keeps Content-Length non-zero.
+    let kind_of = |r: &Resp| {
+        r.body_kind.clone().or_else(|| {
+            (r.body.is_none() && kind == "request").then(|| {
+                match api {
+                    "img" => "png",
+                    "script" | "module" => "js",
+                    "stylesheet" => "css",
+                    "font" => "font",
+                    "eventsource" => "event-stream",
+                    _ => "text",
+                }
+                .to_owned()
+            })
+        })
+    };
+    let content_type = match resp.and_then(kind_of).as_deref() {
+        Some("png") => "image/png",
+        Some("js") => "text/javascript",
+        Some("css") => "text/css",
+        Some("font") => "font/ttf",
+        Some("event-stream") => "text/event-stream",
+        _ => "text/plain; charset=utf-8",
+    };
     let (status, mut headers, body, no_cc) = match resp {
         None => (404, Vec::new(), format!("{kind}:{id}:{hop}\n"), false),
         Some(r) => {
@@ -518,7 +647,7 @@ fn build_response(
         headers.push(("Cache-Control".into(), "no-store".into()));
     }
     if !body.is_empty() && !has(&headers, "content-type") {
-        headers.push(("Content-Type".into(), "text/plain; charset=utf-8".into()));
+        headers.push(("Content-Type".into(), content_type.into()));
     }
     if !matches!(status, 204 | 304) && !has(&headers, "content-length") {
         headers.push(("Content-Length".into(), body.len().to_string()));
@@ -597,6 +726,7 @@ fn predict_step(
         requests: Vec::new(),
         response: None,
         error: Some(why),
+        readable: None,
     };
     let built = match build(&step.fetch, profile) {
         Ok(b) => b,
@@ -607,10 +737,13 @@ fn predict_step(
                 requests: Vec::new(),
                 response: None,
                 error: Some(format!("construct: {why}")),
+                readable: None,
             };
         }
         Err(Construct::Unsupported(why)) => return unsupported(why),
     };
+    let blob = step.fetch.blob_type();
+    let initiator = step.fetch.initiator(blob.as_deref());
     // XHR's open() takes a username and password in the URL; fetch() rejects them.
     let new = if built.xhr {
         Request::xhr
@@ -628,7 +761,8 @@ fn predict_step(
             .with_credentials(built.credentials)
             .with_redirect(built.redirect)
             .with_use_cors_preflight(built.use_cors_preflight)
-            .with_cache_mode(built.cache_mode),
+            .with_cache_mode(built.cache_mode)
+            .with_initiator(&initiator.unwrap_or(Initiator::Fetch)),
         Err(e) => {
             return PredictedStep {
                 step: i,
@@ -636,6 +770,7 @@ fn predict_step(
                 requests: Vec::new(),
                 response: None,
                 error: Some(e.to_string()),
+                readable: None,
             };
         }
     };
@@ -648,6 +783,7 @@ fn predict_step(
                 requests: Vec::new(),
                 response: None,
                 error: Some(e.to_string()),
+                readable: None,
             };
         }
     };
@@ -685,6 +821,31 @@ fn predict_step(
             _ => unreachable!("an action this driver does not know"),
         }
     };
+    if let Some(initiator) = initiator {
+        // Elements and APIs expose no Response: the outcome is the element's event, and
+        // `readable` what the page may do with the result. A beacon's result is never seen:
+        // sendBeacon returned true once the request was queued.
+        let beacon = matches!(initiator, Initiator::Beacon { .. });
+        let readable = match (&outcome, initiator) {
+            (
+                Ok(resp),
+                Initiator::Image { .. }
+                | Initiator::Script { .. }
+                | Initiator::ModuleScript { .. }
+                | Initiator::Stylesheet { .. },
+            ) => Some(initiator.page_can_read(resp.response_type)),
+            _ => None,
+        };
+        let ok = outcome.is_ok() || beacon;
+        return PredictedStep {
+            step: i,
+            outcome: if ok { "ok" } else { "error" }.into(),
+            requests,
+            response: None,
+            error: outcome.err().map(|e| e.to_string()),
+            readable,
+        };
+    }
     match outcome {
         // XHR reports a network error for status 0 too; an XHR never gets an opaque response.
         Ok(resp) => PredictedStep {
@@ -703,6 +864,7 @@ fn predict_step(
                     .collect(),
             }),
             error: None,
+            readable: None,
         },
         Err(e) => PredictedStep {
             step: i,
@@ -710,6 +872,7 @@ fn predict_step(
             requests,
             response: None,
             error: Some(e.to_string()),
+            readable: None,
         },
     }
 }
@@ -751,6 +914,12 @@ pub fn disagreements(pred: &PredictedStep, obs: &ObservedStep) -> Vec<String> {
             "requests: engine [{}], browser [{}]",
             show(&pred.requests),
             show(&obs.server_requests)
+        ));
+    }
+    if pred.outcome == "ok" && obs.page.outcome == "ok" && pred.readable != obs.page.readable {
+        out.push(format!(
+            "readable: engine {:?}, browser {:?}",
+            pred.readable, obs.page.readable
         ));
     }
     if pred.outcome == "ok" && obs.page.outcome == "ok" {

@@ -54,12 +54,19 @@ async function makeFrame() {
   if (r === TIMED_OUT) throw new Error("sandboxed frame did not load");
 }
 
+function jobCtx(job) {
+  return { id: job.scenario_id, step: job.step_index };
+}
+
 async function runInFrame(job) {
   const result = new Promise((resolve) => {
     frameWaiters[job.item] = resolve;
   });
-  frame.contentWindow.postMessage({ type: "run", item: job.item, fetch: job.fetch, timeout_ms: job.timeout_ms }, "*");
-  const page = await withTimeout(result, job.timeout_ms + 5000);
+  frame.contentWindow.postMessage(
+    { type: "run", item: job.item, fetch: job.fetch, timeout_ms: job.timeout_ms, ctx: jobCtx(job) },
+    "*"
+  );
+  const page = await withTimeout(result, Math.max(job.timeout_ms, 8000) + 5000);
   if (page === TIMED_OUT) {
     const p = emptyPage("", job.fetch.api === "xhr" ? "xhr" : "fetch");
     p.context = "opaque";
@@ -93,7 +100,7 @@ async function main() {
       if (!begun.ok) continue;
       // record.py --console: console lines after this marker belong to this step.
       if (job.console_marker) console.log(job.console_marker);
-      page = opaque ? await runInFrame(job) : await runStep(job.fetch, job.timeout_ms);
+      page = opaque ? await runInFrame(job) : await runStep(job.fetch, job.timeout_ms, jobCtx(job));
     } catch (e) {
       page = emptyPage("", job.fetch.api === "xhr" ? "xhr" : "fetch");
       page.outcome = "recorder_error";

@@ -275,12 +275,304 @@ function runXhr(f, timeoutMs) {
   });
 }
 
-async function runStep(f, timeoutMs) {
+// ---- element and API initiators (format extension)
+
+const ELEMENT_APIS = ["img", "script", "module", "stylesheet"];
+
+function initiatorPage(url, f) {
+  const page = emptyPage(url, f.api);
+  page.readable = null;
+  page.readable_detail = null;
+  page.detail = null;
+  page.crossorigin = ELEMENT_APIS.includes(f.api) ? (f.crossorigin === undefined ? null : f.crossorigin) : null;
+  return page;
+}
+
+// Waits for load/error on X, or the limit; resolves "load", "error" or TIMED_OUT.
+function loadEvent(x, timeoutMs) {
+  return withTimeout(
+    new Promise((resolve) => {
+      x.addEventListener("load", () => resolve("load"), { once: true });
+      x.addEventListener("error", () => resolve("error"), { once: true });
+    }),
+    timeoutMs
+  );
+}
+
+function elementVerdict(page, ev) {
+  if (ev === TIMED_OUT) {
+    page.outcome = "timeout";
+    page.phase = "fetch";
+    page.error_name = "timeout";
+  } else if (ev === "error") {
+    page.outcome = "error";
+    page.phase = "fetch";
+    page.error_name = "error";
+  } else {
+    page.outcome = "ok";
+  }
+}
+
+function elementRequest(x, f) {
+  return {
+    element: x.tagName.toLowerCase() + (f.api === "module" ? "[type=module]" : ""),
+    crossorigin_attr: x.getAttribute("crossorigin"),
+    crossorigin_prop: x.crossOrigin === undefined ? null : x.crossOrigin,
+  };
+}
+
+async function runImg(f, url, page, timeoutMs) {
+  const x = new Image();
+  if (f.crossorigin !== null && f.crossorigin !== undefined) x.crossOrigin = f.crossorigin;
+  page.request = elementRequest(x, f);
+  const done = loadEvent(x, timeoutMs);
+  x.src = url;
+  elementVerdict(page, await done);
+  if (page.outcome !== "ok") return;
+  const detail = { natural_width: x.naturalWidth, natural_height: x.naturalHeight };
+  page.detail = detail;
   try {
-    if (f.api === "xhr") return await runXhr(f, timeoutMs);
-    return await runFetch(f, timeoutMs);
+    const c = document.createElement("canvas");
+    c.width = 1;
+    c.height = 1;
+    const g = c.getContext("2d");
+    g.drawImage(x, 0, 0);
+    detail.pixel = Array.from(g.getImageData(0, 0, 1, 1).data);
+    page.readable = true;
+    page.readable_detail = "getImageData ok";
   } catch (e) {
-    const page = emptyPage("", f.api === "xhr" ? "xhr" : "fetch");
+    detail.canvas_error = String(e && e.name);
+    page.readable = e && e.name === "SecurityError" ? false : null;
+    page.readable_detail = "getImageData threw " + String(e && e.name);
+  }
+}
+
+async function runScript(f, url, page, timeoutMs, ctx) {
+  const reports = [];
+  const saved = window.onerror;
+  window.onerror = (message, filename, lineno, colno, error) => {
+    reports.push({
+      message: String(message),
+      filename: filename === undefined ? null : String(filename),
+      lineno: lineno === undefined ? null : lineno,
+      colno: colno === undefined ? null : colno,
+      error_object: error === undefined || error === null ? null : String(error),
+    });
+    return true;
+  };
+  const x = document.createElement("script");
+  if (f.api === "module") x.type = "module";
+  if (f.crossorigin !== null && f.crossorigin !== undefined) x.setAttribute("crossorigin", f.crossorigin);
+  page.request = elementRequest(x, f);
+  const done = loadEvent(x, timeoutMs);
+  x.src = url;
+  document.head.appendChild(x);
+  const ev = await done;
+  if (ev === "load" && f.api === "module") await sleep(0);
+  // The error a classic script throws is reported after load in some engines; one turn more.
+  if (ev === "load") await sleep(0);
+  window.onerror = saved;
+  x.remove();
+  elementVerdict(page, ev);
+  const mark = ctx.id + ":" + ctx.step + ":";
+  const marks = (globalThis.__oracle_ran || []).filter((m) => m.startsWith(mark));
+  page.detail = { ran: marks.length > 0, ran_marks: marks, onerror: reports };
+  if (page.outcome !== "ok") return;
+  if (f.api === "module") {
+    page.readable = marks.length > 0;
+    page.readable_detail = page.readable ? "module ran" : "module did not run";
+  } else {
+    const needle = "oracle-" + ctx.id;
+    page.readable = reports.some((r) => r.message.includes(needle));
+    page.readable_detail = "onerror: " + reports.map((r) => r.message).join(" | ");
+  }
+}
+
+async function runStylesheet(f, url, page, timeoutMs) {
+  const x = document.createElement("link");
+  x.rel = "stylesheet";
+  if (f.crossorigin !== null && f.crossorigin !== undefined) x.setAttribute("crossorigin", f.crossorigin);
+  page.request = elementRequest(x, f);
+  const done = loadEvent(x, timeoutMs);
+  x.href = url;
+  document.head.appendChild(x);
+  const ev = await done;
+  elementVerdict(page, ev);
+  const detail = { sheet: !!x.sheet };
+  page.detail = detail;
+  if (page.outcome === "ok") {
+    if (!x.sheet) {
+      page.readable = null;
+      page.readable_detail = "no sheet";
+    } else {
+      try {
+        const rules = x.sheet.cssRules;
+        if (rules === null || rules === undefined) {
+          page.readable = false;
+          page.readable_detail = "cssRules null";
+        } else {
+          detail.css_rules = rules.length;
+          page.readable = true;
+          page.readable_detail = "cssRules: " + rules.length + " rule(s)";
+        }
+      } catch (e) {
+        detail.css_rules_error = String(e && e.name);
+        page.readable = e && e.name === "SecurityError" ? false : null;
+        page.readable_detail = "cssRules threw " + String(e && e.name);
+      }
+    }
+  }
+  x.remove();
+}
+
+async function runFont(f, url, page, timeoutMs, ctx) {
+  const family = "f" + ctx.id + "-" + ctx.step;
+  const source = 'url("' + url + '")';
+  page.request = { family: family, source: source };
+  let face;
+  try {
+    face = new FontFace(family, source);
+  } catch (e) {
+    errorFields(page, "construct", e);
+    return;
+  }
+  let r;
+  try {
+    r = await withTimeout(face.load(), timeoutMs);
+  } catch (e) {
+    page.outcome = "error";
+    page.phase = "fetch";
+    page.error_name = e && e.name !== undefined ? String(e.name) : typeof e;
+    page.error_message = e && e.message !== undefined ? String(e.message) : String(e);
+    page.detail = { status: face.status };
+    return;
+  }
+  if (r === TIMED_OUT) {
+    page.outcome = "timeout";
+    page.phase = "fetch";
+    page.error_name = "timeout";
+    page.detail = { status: face.status };
+    return;
+  }
+  page.outcome = "ok";
+  document.fonts.add(face);
+  page.detail = { status: face.status, in_document_fonts: document.fonts.has(face) };
+  document.fonts.delete(face);
+}
+
+async function runEventSource(f, url, page, timeoutMs) {
+  let es;
+  try {
+    es = new EventSource(url, { withCredentials: f.credentials === "include" });
+  } catch (e) {
+    errorFields(page, "construct", e);
+    return;
+  }
+  page.request = { with_credentials: es.withCredentials };
+  const detail = { events: [], message_data: null, ready_state_at_end: null };
+  page.detail = detail;
+  const first = await withTimeout(
+    new Promise((resolve) => {
+      es.onopen = () => detail.events.push("open");
+      es.onmessage = (ev) => {
+        detail.events.push("message");
+        if (detail.message_data === null) detail.message_data = String(ev.data);
+        resolve("message");
+      };
+      es.onerror = () => {
+        detail.events.push("error:" + es.readyState);
+        resolve("error");
+      };
+    }),
+    timeoutMs
+  );
+  detail.ready_state_at_end = es.readyState;
+  es.close();
+  if (first === TIMED_OUT) {
+    page.outcome = "timeout";
+    page.phase = "fetch";
+    page.error_name = "timeout";
+  } else if (first === "error") {
+    page.outcome = "error";
+    page.phase = "fetch";
+    page.error_name = "error";
+  } else {
+    page.outcome = "ok";
+  }
+}
+
+async function runBeacon(f, url, page) {
+  let data;
+  let request;
+  if (f.beacon_type !== undefined) {
+    data = new Blob([f.body === null || f.body === undefined ? "" : f.body], { type: f.beacon_type });
+    request = { data: "blob", blob_type: data.type, body_len: data.size };
+  } else if (f.body !== null && f.body !== undefined) {
+    data = f.body;
+    request = { data: "string", blob_type: null, body_len: f.body.length };
+  } else {
+    request = { data: "none", blob_type: null, body_len: 0 };
+  }
+  page.request = request;
+  let ret;
+  try {
+    ret = data === undefined ? navigator.sendBeacon(url) : navigator.sendBeacon(url, data);
+  } catch (e) {
+    errorFields(page, "construct", e);
+    await sleep(1000);
+    return;
+  }
+  page.detail = { returned: ret };
+  await sleep(1000);
+  if (ret === true) {
+    page.outcome = "ok";
+  } else {
+    page.outcome = "error";
+    page.phase = "fetch";
+    page.error_name = "returned false";
+  }
+}
+
+async function runInitiator(f, timeoutMs, ctx) {
+  let url = "";
+  try {
+    url = buildUrl(f);
+  } catch (e) {
+    const page = initiatorPage(url, f);
+    page.outcome = "harness_error";
+    page.error_message = String(e);
+    return page;
+  }
+  const page = initiatorPage(url, f);
+  const t0 = performance.now();
+  if (f.api === "img") await runImg(f, url, page, timeoutMs);
+  else if (f.api === "script" || f.api === "module") await runScript(f, url, page, timeoutMs, ctx);
+  else if (f.api === "stylesheet") await runStylesheet(f, url, page, timeoutMs);
+  else if (f.api === "font") await runFont(f, url, page, timeoutMs, ctx);
+  else if (f.api === "eventsource") await runEventSource(f, url, page, timeoutMs);
+  else await runBeacon(f, url, page);
+  if (page.outcome !== "ok") page.readable = null;
+  page.elapsed_ms = Math.round(performance.now() - t0);
+  return page;
+}
+
+const INITIATOR_APIS = ["img", "script", "module", "stylesheet", "font", "eventsource", "beacon"];
+// The format gives element and API steps an 8 s limit.
+const INITIATOR_TIMEOUT_MS = 8000;
+
+async function runStep(f, timeoutMs, ctx) {
+  try {
+    if (INITIATOR_APIS.includes(f.api)) {
+      return await runInitiator(f, INITIATOR_TIMEOUT_MS, ctx || { id: "", step: 0 });
+    }
+    let page;
+    if (f.api === "xhr") page = await runXhr(f, timeoutMs);
+    else page = await runFetch(f, timeoutMs);
+    page.readable = null;
+    page.crossorigin = null;
+    return page;
+  } catch (e) {
+    const page = emptyPage("", f.api || "fetch");
     page.outcome = "recorder_error";
     page.error_name = e && e.name ? String(e.name) : null;
     page.error_message = "runner bug: " + String(e && e.stack ? e.stack : e);

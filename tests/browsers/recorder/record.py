@@ -219,7 +219,7 @@ def page_documents() -> tuple[bytes, bytes]:
         "  if (ev.source !== parent) return;\n"
         "  const d = ev.data || {};\n"
         "  if (d.type !== \"run\") return;\n"
-        "  const page = await runStep(d.fetch, d.timeout_ms);\n"
+        "  const page = await runStep(d.fetch, d.timeout_ms, d.ctx);\n"
         "  parent.postMessage({ type: \"result\", item: d.item, page: page }, \"*\");\n"
         "});\n"
         "parent.postMessage({ type: \"ready\" }, \"*\");\n"
@@ -425,7 +425,8 @@ class Handler(BaseHTTPRequestHandler):
                     resp = server.get("preflight")
             elif hop < len(hops):
                 resp = hops[hop]
-        status, headers, payload = build_response(resp, kind, sid, hop, server)
+        api = (step.get("fetch") or {}).get("api")
+        status, headers, payload = build_response(resp, kind, sid, hop, server, api, active[1])
         entry["response"] = {"status": status, "headers": headers}
         with st.cond:
             attributed["server_requests"].append(entry)
@@ -516,13 +517,77 @@ class Handler(BaseHTTPRequestHandler):
             self.json_reply(reply)
 
 
-def build_response(resp: dict | None, kind: str, sid: str, hop: int | None, server: dict):
+# Body kinds of the initiator extension: payload and default Content-Type.
+PNG_1X1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63e01291fb0f0001a4013c4cd51ca70000000049454e44ae426082"
+)
+FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf")
+FONT_SIZE = 334268
+KIND_TYPES = {
+    "text": "text/plain; charset=utf-8",
+    "png": "image/png",
+    "js": "text/javascript",
+    "css": "text/css",
+    "font": "font/ttf",
+    "event-stream": "text/event-stream",
+}
+API_KINDS = {
+    "img": "png",
+    "script": "js",
+    "module": "js",
+    "stylesheet": "css",
+    "font": "font",
+    "eventsource": "event-stream",
+}
+_FONT_BYTES: bytes | None = None
+
+
+def font_bytes() -> bytes:
+    global _FONT_BYTES
+    if _FONT_BYTES is None:
+        data = FONT_PATH.read_bytes()
+        if len(data) != FONT_SIZE:
+            raise SystemExit(f"{FONT_PATH}: {len(data)} bytes, want {FONT_SIZE} (fonts-dejavu-core 2.37-6)")
+        _FONT_BYTES = data
+    return _FONT_BYTES
+
+
+def kind_payload(body_kind: str, kind: str, sid: str, hop_label: str, step_index: int) -> bytes:
+    if body_kind == "png":
+        return PNG_1X1
+    if body_kind == "js":
+        mark = json.dumps(f"{sid}:{step_index}:{hop_label}")
+        err = json.dumps(f"oracle-{sid}")
+        return (
+            f"(globalThis.__oracle_ran = globalThis.__oracle_ran || []).push({mark});\n"
+            f"throw new Error({err});\n"
+        ).encode("utf-8")
+    if body_kind == "css":
+        return f".oracle-{sid} {{ color: rgb(1, 2, 3); }}\n".encode("utf-8")
+    if body_kind == "font":
+        return font_bytes()
+    if body_kind == "event-stream":
+        return b"data: hi\n\n"
+    return f"{kind}:{sid}:{hop_label}\n".encode("utf-8")
+
+
+def build_response(
+    resp: dict | None,
+    kind: str,
+    sid: str,
+    hop: int | None,
+    server: dict,
+    api: str | None = None,
+    step_index: int = 0,
+):
     """Status, header list and body bytes for a scenario request, defaults included."""
     hop_label = f"h{hop}" if hop is not None else "h?"
     if resp is None:
         status = 404
         headers: list[list[str]] = []
-        body_text = f"{kind}:{sid}:{hop_label}\n"
+        payload = kind_payload("text", kind, sid, hop_label, step_index)
+        ctype = KIND_TYPES["text"]
         no_cc = False
     else:
         status = int(resp.get("status", 200))
@@ -531,18 +596,24 @@ def build_response(resp: dict | None, kind: str, sid: str, hop: int | None, serv
             if name.lower() == "location":
                 value = rewrite_location(value)
             headers.append([name, value])
+        body_kind = resp.get("body_kind")
+        if body_kind is None and resp.get("body") is None and kind == "request":
+            body_kind = API_KINDS.get(api or "", "text")
         body_text = resp.get("body")
-        if body_text is None:
-            body_text = f"{kind}:{sid}:{hop_label}\n"
+        if body_text is not None:
+            payload = body_text.encode("utf-8")
+            ctype = KIND_TYPES.get(body_kind or "text", KIND_TYPES["text"])
+        else:
+            payload = kind_payload(body_kind or "text", kind, sid, hop_label, step_index)
+            ctype = KIND_TYPES.get(body_kind or "text", KIND_TYPES["text"])
         no_cc = bool(resp.get("no_default_cache_control") or server.get("no_default_cache_control"))
     if status in (204, 304):
-        body_text = ""
-    payload = body_text.encode("utf-8")
+        payload = b""
     names = {n.lower() for n, _ in headers}
     if "cache-control" not in names and not no_cc:
         headers.append(["Cache-Control", "no-store"])
     if payload and "content-type" not in names:
-        headers.append(["Content-Type", "text/plain; charset=utf-8"])
+        headers.append(["Content-Type", ctype])
     if status not in (204, 304) and "content-length" not in names:
         headers.append(["Content-Length", str(len(payload))])
     return status, headers, payload
@@ -1525,6 +1596,7 @@ def main() -> int:
         raise SystemExit(f"duplicate scenario ids: {dupes[:10]}")
     log(f"{len(scenarios)} scenario(s), {sum(len(s['steps']) for s in scenarios)} step(s) from {len(files)} file(s)")
 
+    font_bytes()  # the format: no recording without the font
     PAGE_HTML, FRAME_HTML = page_documents()
     servers = start_servers()
     summary = []
