@@ -435,19 +435,9 @@ fn probe(args: &ProbeArgs, output: &Output) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    if output.json {
-        if let Err(e) = serde_json::to_writer_pretty(&mut stdout, &report) {
-            if !e.is_io() {
-                eprintln!("cors-explain: cannot write JSON: {e}");
-                return ExitCode::from(2);
-            }
-        }
-        let _ = stdout.write_all(b"\n");
-    } else {
-        let _ = stdout.write_all(report.render(use_color(output.no_color)).as_bytes());
+    if let Err(code) = emit(&report, output, |color| report.render(color)) {
+        return code;
     }
-    let _ = stdout.flush();
     if report.findings.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -475,20 +465,34 @@ fn message(args: &MessageArgs, output: &Output) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Err(code) = emit(&found, output, |color| found.render(color)) {
+        return code;
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes `value` to standard output as JSON (`--json`) or as the text `render` makes. JSON
+/// is written as it is produced, not built as one string first. A closed pipe (`| head`) is
+/// not an error worth a panic or a message; a value that cannot become JSON is exit 2.
+fn emit(
+    value: &impl serde::Serialize,
+    output: &Output,
+    render: impl FnOnce(bool) -> String,
+) -> Result<(), ExitCode> {
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     if output.json {
-        if let Err(e) = serde_json::to_writer_pretty(&mut stdout, &found) {
+        if let Err(e) = serde_json::to_writer_pretty(&mut stdout, value) {
             if !e.is_io() {
                 eprintln!("cors-explain: cannot write JSON: {e}");
-                return ExitCode::from(2);
+                return Err(ExitCode::from(2));
             }
         }
         let _ = stdout.write_all(b"\n");
     } else {
-        let _ = stdout.write_all(found.render(use_color(output.no_color)).as_bytes());
+        let _ = stdout.write_all(render(use_color(output.no_color)).as_bytes());
     }
     let _ = stdout.flush();
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 /// Whether to colour the text report: only on a terminal, and never with `NO_COLOR` set
@@ -541,21 +545,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    // Written as it is produced, not built as one string first. A closed pipe (`| head`) is
-    // not an error worth a panic or a message.
-    if cli.output.json {
-        if let Err(e) = serde_json::to_writer_pretty(&mut stdout, &report) {
-            if !e.is_io() {
-                eprintln!("cors-explain: cannot write JSON: {e}");
-                return ExitCode::from(2);
-            }
-        }
-        let _ = stdout.write_all(b"\n");
-    } else {
-        let _ = stdout.write_all(report.render(use_color(cli.output.no_color)).as_bytes());
+    if let Err(code) = emit(&report, &cli.output, |color| report.render(color)) {
+        return code;
     }
-    let _ = stdout.flush();
     // Everything must pass: a blocked request, or one the recording cannot settle, is 1.
     if report
         .fetches

@@ -158,3 +158,24 @@ impl Server for Hand {
         resp
     }
 }
+
+/// The front end the bug-class tests intend to read the API.
+pub const APP: &str = "https://app.example.com";
+/// A partner's site (unrelated to [`APP`]) intended to read it too.
+pub const PARTNER: &str = "https://partner.test";
+
+/// The correct check: exactly [`APP`] or [`PARTNER`].
+pub fn exact_list(origin: &str) -> bool {
+    origin == APP || origin == PARTNER
+}
+
+/// The unescaped-dot bug: [`APP`] written as a regex with `.` unescaped, so any byte may stand
+/// where [`APP`] has a dot.
+pub fn unescaped_dot(origin: &str) -> bool {
+    origin == PARTNER
+        || (origin.len() == APP.len()
+            && origin
+                .bytes()
+                .zip(APP.bytes())
+                .all(|(o, p)| o == p || p == b'.'))
+}

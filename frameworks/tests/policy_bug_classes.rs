@@ -15,7 +15,7 @@ use fetch_cors::policy::{
 use fetch_cors::simulate::{Server, simulate_page};
 use fetch_cors::strategies::{SearchConfig, search};
 use fetch_cors::{PreflightCache, Profile, Timestamp};
-use fetch_cors_frameworks::{Hand, tower};
+use fetch_cors_frameworks::{APP, Hand, PARTNER, exact_list, tower, unescaped_dot};
 use http::{HeaderName, HeaderValue, Method, Request, Response};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -24,9 +24,6 @@ const URLS: &[&str] = &[
     "https://api.example.com/me",
 ];
 const BROWSERS: [Profile; 3] = [Profile::CHROMIUM, Profile::FIREFOX, Profile::WEBKIT];
-
-const APP: &str = "https://app.example.com";
-const PARTNER: &str = "https://partner.test";
 
 /// The intent: our front end and a partner's site (unrelated sites) read the API with
 /// cookies, with the methods and headers the front end uses.
@@ -39,10 +36,6 @@ fn intent() -> CorsPolicy {
         .allow_headers(["content-type", "authorization", "x-api-key"].map(HeaderName::from_static))
         .expose_headers([HeaderName::from_static("x-total-count")])
         .max_age(600)
-}
-
-fn exact_list(origin: &str) -> bool {
-    origin == APP || origin == PARTNER
 }
 
 // --- tower-http, driven in-process -------------------------------------------------------
@@ -196,16 +189,6 @@ fn prefix_look_alike() {
         &intent(),
     );
     expect_leak("prefix", &found, BugClass::Prefix);
-}
-
-/// `^https://app.example.com$` as a regular expression: each `.` matches any character.
-fn unescaped_dot(origin: &str) -> bool {
-    origin == PARTNER
-        || (origin.len() == APP.len()
-            && origin
-                .bytes()
-                .zip(APP.bytes())
-                .all(|(o, p)| o == p || p == b'.'))
 }
 
 // 4

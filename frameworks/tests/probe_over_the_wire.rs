@@ -11,15 +11,8 @@ use std::time::Duration;
 use cors_explain::probe::{ProbeOptions, TcpTransport, probe};
 use fetch_cors::Origin;
 use fetch_cors::simulate::Server;
-use fetch_cors_frameworks::Hand;
+use fetch_cors_frameworks::{APP, Hand, PARTNER, exact_list, unescaped_dot};
 use http::{HeaderName, Method, Request};
-
-const APP: &str = "https://app.example.com";
-const PARTNER: &str = "https://partner.test";
-
-fn exact_list(origin: &str) -> bool {
-    origin == APP || origin == PARTNER
-}
 
 /// Serves `hand` on a free port of 127.0.0.1 until the test ends; returns the port.
 fn serve(hand: Hand) -> u16 {
@@ -78,15 +71,6 @@ fn options(port: u16) -> ProbeOptions {
         max_requests: ProbeOptions::MAX_REQUESTS,
         delay: Duration::ZERO,
     }
-}
-
-fn unescaped_dot(origin: &str) -> bool {
-    origin == PARTNER
-        || (origin.len() == APP.len()
-            && origin
-                .bytes()
-                .zip(APP.bytes())
-                .all(|(o, p)| o == p || p == b'.'))
 }
 
 #[test]
