@@ -42,7 +42,7 @@ use smallvec::SmallVec;
 use url::Url;
 
 use crate::error::CorsError;
-use crate::network::origin_header;
+use crate::network::origin_header_for;
 use crate::origin::{Origin, RedirectTaint};
 use crate::profile::{EmptyLocation, Profile};
 use crate::request::{Mode, RedirectMode, Request, ResponseTainting};
@@ -294,6 +294,6 @@ pub fn http_redirect_fetch(
         redirect_taint,
         origin_kept: rewrite
             && profile.redirect.origin_kept_after_method_rewrite
-            && origin_header(request, request.tainting()).is_some(),
+            && origin_header_for(request, request.tainting(), profile).is_some(),
     })
 }

@@ -26,21 +26,24 @@
 //! let (parts, ()) = http::Request::get("https://cdn.example/logo.png").body(()).unwrap().into_parts();
 //! // <img src="https://cdn.example/logo.png" crossorigin="anonymous">
 //! let image = Request::from_parts(&parts, &page).unwrap()
-//!     .with_initiator(&Initiator::Image { crossorigin: Some("anonymous") });
+//!     .with_initiator(&Initiator::Image { crossorigin: Some("anonymous") }, &Profile::SPEC);
 //! assert_eq!(image.mode(), Mode::Cors);
 //! assert_eq!(image.credentials_mode(), CredentialsMode::SameOrigin);
 //! assert_eq!(fetch_cors::classify_request(&image, &Profile::SPEC), Classification::Cors);
 //!
 //! // <script type=module src=...>: always CORS, even without the attribute.
 //! let module = Request::from_parts(&parts, &page).unwrap()
-//!     .with_initiator(&Initiator::ModuleScript { crossorigin: None });
+//!     .with_initiator(&Initiator::ModuleScript { crossorigin: None }, &Profile::SPEC);
 //! assert_eq!(module.mode(), Mode::Cors);
 //! ```
 
-use http::HeaderValue;
 use http::header::CONTENT_TYPE;
+use http::{HeaderMap, HeaderValue};
 
+use crate::header::mime::extract_mime_type;
 use crate::header::safelist::is_cors_safelisted_request_header;
+#[allow(unused_imports)] // for rustdoc links
+use crate::profile::InitiatorRules;
 use crate::profile::Profile;
 use crate::request::{CredentialsMode, Destination, Mode, Request};
 use crate::response::ResponseType;
@@ -155,8 +158,9 @@ pub struct InitiatorSettings {
 }
 
 impl Initiator<'_> {
-    /// The destination, mode and credentials mode the initiator's standard gives its request.
-    pub fn settings(&self) -> InitiatorSettings {
+    /// The destination, mode and credentials mode the initiator's standard gives its request,
+    /// with `profile`'s departures (WebKit's fonts).
+    pub fn settings(&self, profile: &Profile) -> InitiatorSettings {
         let element = |destination, crossorigin: &Option<&str>, default| {
             let (mode, credentials) = CorsSettings::parse(*crossorigin).potential_cors(default);
             InitiatorSettings {
@@ -207,7 +211,12 @@ impl Initiator<'_> {
             Initiator::Video { crossorigin } => {
                 element(Destination::Video, crossorigin, Mode::NoCors)
             }
-            Initiator::Font => cors(Destination::Font, CredentialsMode::SameOrigin),
+            Initiator::Font => InitiatorSettings {
+                destination: Destination::Font,
+                mode: Some(profile.initiators.font_mode),
+                credentials: Some(profile.initiators.font_credentials),
+                keepalive: false,
+            },
             Initiator::EventSource { with_credentials } => {
                 cors(Destination::Empty, by_flag(*with_credentials))
             }
@@ -218,7 +227,7 @@ impl Initiator<'_> {
                         is_cors_safelisted_request_header(
                             &CONTENT_TYPE,
                             v.as_bytes(),
-                            &Profile::SPEC.safelist,
+                            &profile.safelist,
                         )
                     })
                 });
@@ -237,26 +246,80 @@ impl Initiator<'_> {
     ///
     /// - an image drawn into a canvas leaves it readable (`getImageData`) unless opaque;
     /// - a classic script's errors are reported in full unless opaque (then muted to
-    ///   "Script error.");
+    ///   "Script error.", where [`InitiatorRules::mute_opaque_script_errors`] says so);
     /// - a stylesheet's `cssRules` can be read unless opaque;
     /// - a module script, a font, an `EventSource` run only with a CORS or basic response, and
     ///   give the page their content;
     /// - `fetch()`, XHR and audio/video: their data unless opaque; a beacon's response is never
     ///   seen.
-    pub fn page_can_read(&self, response: ResponseType) -> bool {
+    pub fn page_can_read(&self, response: ResponseType, profile: &Profile) -> bool {
         match self {
             Initiator::Beacon { .. } => false,
+            Initiator::Script { .. }
+                if response == ResponseType::Opaque
+                    && !profile.initiators.mute_opaque_script_errors =>
+            {
+                true
+            }
             _ => matches!(response, ResponseType::Basic | ResponseType::Cors),
+        }
+    }
+
+    /// Whether the element refuses what it fetched for its MIME type, before using it: an
+    /// `error` event although the fetch (and the CORS check) succeeded. `headers` are the
+    /// internal response's, which an opaque response still has.
+    ///
+    /// - A module script needs a JavaScript MIME type (HTML, *fetch a single module script*).
+    /// - A stylesheet needs `text/css` where [`InitiatorRules::stylesheet_needs_text_css`] says
+    ///   so (HTML, in a no-quirks document).
+    ///
+    /// Other initiators never refuse here.
+    pub fn refuses_mime_type(&self, headers: &HeaderMap, profile: &Profile) -> bool {
+        let essence = || extract_mime_type(headers).map(|m| m.essence());
+        match self {
+            Initiator::ModuleScript { .. } => {
+                !essence().is_some_and(|e| is_javascript_mime_type_essence(&e))
+            }
+            Initiator::Stylesheet { .. } => {
+                profile.initiators.stylesheet_needs_text_css
+                    && essence().as_deref() != Some("text/css")
+            }
+            _ => false,
         }
     }
 }
 
+/// MIME Sniffing's *JavaScript MIME type essence match*.
+/// <https://mimesniff.spec.whatwg.org/#javascript-mime-type>
+fn is_javascript_mime_type_essence(essence: &str) -> bool {
+    matches!(
+        essence,
+        "application/ecmascript"
+            | "application/javascript"
+            | "application/x-ecmascript"
+            | "application/x-javascript"
+            | "text/ecmascript"
+            | "text/javascript"
+            | "text/javascript1.0"
+            | "text/javascript1.1"
+            | "text/javascript1.2"
+            | "text/javascript1.3"
+            | "text/javascript1.4"
+            | "text/javascript1.5"
+            | "text/jscript"
+            | "text/livescript"
+            | "text/x-ecmascript"
+            | "text/x-javascript"
+    )
+}
+
 impl Request<'_> {
-    /// The same request as `initiator` makes it: its destination, and the mode and
-    /// credentials mode its standard gives (left as they are for [`Initiator::Fetch`]).
+    /// The same request as `initiator` makes it in `profile`'s engine: its destination, and
+    /// the mode and credentials mode its standard gives (left as they are for
+    /// [`Initiator::Fetch`]).
     #[must_use]
-    pub fn with_initiator(self, initiator: &Initiator<'_>) -> Self {
-        let settings = initiator.settings();
+    pub fn with_initiator(self, initiator: &Initiator<'_>, profile: &Profile) -> Self {
+        let settings = initiator.settings(profile);
         let mut request = self.with_destination(settings.destination);
         if let Some(mode) = settings.mode {
             request = request.with_mode(mode);
@@ -273,7 +336,7 @@ mod tests {
     use super::*;
 
     fn mc(i: Initiator<'_>) -> (Option<Mode>, Option<CredentialsMode>) {
-        let s = i.settings();
+        let s = i.settings(&Profile::SPEC);
         (s.mode, s.credentials)
     }
 
@@ -319,7 +382,10 @@ mod tests {
     fn fonts_event_source_and_beacon() {
         use CredentialsMode::{Include, SameOrigin};
         assert_eq!(mc(Initiator::Font), (Some(Mode::Cors), Some(SameOrigin)));
-        assert_eq!(Initiator::Font.settings().destination, Destination::Font);
+        assert_eq!(
+            Initiator::Font.settings(&Profile::SPEC).destination,
+            Destination::Font
+        );
         assert_eq!(
             mc(Initiator::EventSource {
                 with_credentials: true
@@ -341,7 +407,7 @@ mod tests {
             let s = Initiator::Beacon {
                 content_type: safelisted,
             }
-            .settings();
+            .settings(&Profile::SPEC);
             assert_eq!(
                 (s.mode, s.credentials),
                 (Some(Mode::NoCors), Some(Include)),
@@ -353,7 +419,7 @@ mod tests {
             let s = Initiator::Beacon {
                 content_type: Some(not),
             }
-            .settings();
+            .settings(&Profile::SPEC);
             assert_eq!(s.mode, Some(Mode::Cors), "{not}");
         }
         assert_eq!(mc(Initiator::Fetch), (None, None));
@@ -372,18 +438,94 @@ mod tests {
 
     #[test]
     fn what_the_page_can_read() {
+        let spec = &Profile::SPEC;
         let img = Initiator::Image { crossorigin: None };
         assert!(
-            !img.page_can_read(ResponseType::Opaque),
+            !img.page_can_read(ResponseType::Opaque, spec),
             "the canvas is tainted"
         );
-        assert!(img.page_can_read(ResponseType::Cors));
-        assert!(img.page_can_read(ResponseType::Basic));
+        assert!(img.page_can_read(ResponseType::Cors, spec));
+        assert!(img.page_can_read(ResponseType::Basic, spec));
         let script = Initiator::Script { crossorigin: None };
         assert!(
-            !script.page_can_read(ResponseType::Opaque),
+            !script.page_can_read(ResponseType::Opaque, spec),
             "errors are muted"
         );
-        assert!(!Initiator::Beacon { content_type: None }.page_can_read(ResponseType::Cors));
+        assert!(!Initiator::Beacon { content_type: None }.page_can_read(ResponseType::Cors, spec));
+    }
+
+    #[test]
+    fn firefox_does_not_mute_opaque_script_errors() {
+        // init-script-none-b-none: the error's message and line reach window.onerror.
+        let script = Initiator::Script { crossorigin: None };
+        assert!(script.page_can_read(ResponseType::Opaque, &Profile::FIREFOX));
+        for muted in [Profile::SPEC, Profile::CHROMIUM, Profile::WEBKIT] {
+            assert!(!script.page_can_read(ResponseType::Opaque, &muted));
+        }
+        // Only script errors: an opaque image still taints the canvas in Firefox.
+        let img = Initiator::Image { crossorigin: None };
+        assert!(!img.page_can_read(ResponseType::Opaque, &Profile::FIREFOX));
+    }
+
+    #[test]
+    fn webkit_fetches_fonts_without_cors() {
+        // init-font-b-none: Sec-Fetch-Mode no-cors; init-font-b-exactcred: the cookie goes.
+        assert_eq!(
+            Initiator::Font.settings(&Profile::WEBKIT).mode,
+            Some(Mode::NoCors)
+        );
+        assert_eq!(
+            Initiator::Font.settings(&Profile::WEBKIT).credentials,
+            Some(CredentialsMode::Include)
+        );
+        for cors in [Profile::SPEC, Profile::CHROMIUM, Profile::FIREFOX] {
+            assert_eq!(
+                mc_in(Initiator::Font, &cors),
+                (Some(Mode::Cors), Some(CredentialsMode::SameOrigin))
+            );
+        }
+    }
+
+    fn mc_in(i: Initiator<'_>, p: &Profile) -> (Option<Mode>, Option<CredentialsMode>) {
+        let s = i.settings(p);
+        (s.mode, s.credentials)
+    }
+
+    fn content_type(v: &'static str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(CONTENT_TYPE, HeaderValue::from_static(v));
+        h
+    }
+
+    #[test]
+    fn module_scripts_need_a_javascript_mime_type() {
+        let module = Initiator::ModuleScript { crossorigin: None };
+        for p in &Profile::ALL {
+            // init-mime-module-none-b-textplain fails in every engine.
+            assert!(module.refuses_mime_type(&content_type("text/plain"), p));
+            assert!(module.refuses_mime_type(&HeaderMap::new(), p));
+            for ok in [
+                "text/javascript",
+                "application/javascript; charset=utf-8",
+                "TEXT/ECMASCRIPT",
+            ] {
+                assert!(!module.refuses_mime_type(&content_type(ok), p), "{ok}");
+            }
+        }
+        // A classic script runs whatever its type says.
+        let script = Initiator::Script { crossorigin: None };
+        assert!(!script.refuses_mime_type(&content_type("text/plain"), &Profile::SPEC));
+    }
+
+    #[test]
+    fn stylesheets_need_text_css_except_in_chromium() {
+        let sheet = Initiator::Stylesheet { crossorigin: None };
+        let plain = content_type("text/plain");
+        // init-mime-stylesheet-none-a-textplain: load in Chromium, error in Firefox and WebKit.
+        assert!(!sheet.refuses_mime_type(&plain, &Profile::CHROMIUM));
+        for strict in [Profile::SPEC, Profile::FIREFOX, Profile::WEBKIT] {
+            assert!(sheet.refuses_mime_type(&plain, &strict));
+            assert!(!sheet.refuses_mime_type(&content_type("text/css; charset=utf-8"), &strict));
+        }
     }
 }

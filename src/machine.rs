@@ -69,7 +69,7 @@ use crate::filtered_response::Exposure;
 use crate::http_fetch::{self, FailedAt, Failure, HttpResponse};
 use crate::http_redirect_fetch::{BodyAction, REDIRECT_LIMIT};
 use crate::main_fetch::{Classification, Hop, PreflightUse, classify_request};
-use crate::network::{include_credentials, origin_header};
+use crate::network::{include_credentials_for, origin_header_for};
 use crate::origin::{Origin, Site};
 use crate::profile::Profile;
 use crate::profile::engines::Engine;
@@ -633,8 +633,8 @@ impl CorsFetch {
 
     fn send_request(&mut self, cache: &mut PreflightCache) -> Action {
         let request = &self.request;
-        let include = include_credentials(request, request.tainting());
-        let origin = origin_header(request, request.tainting()).or_else(|| {
+        let include = include_credentials_for(request, request.tainting(), &self.profile);
+        let origin = origin_header_for(request, request.tainting(), &self.profile).or_else(|| {
             request
                 .history()
                 .origin_kept

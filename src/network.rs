@@ -17,7 +17,8 @@
 
 use http::Method;
 
-use crate::request::{CredentialsMode, Mode, Request, ResponseTainting};
+use crate::profile::Profile;
+use crate::request::{CredentialsMode, Destination, Mode, Request, ResponseTainting};
 
 /// The referrer policies that change the `Origin` header of a non-CORS request.
 /// <https://w3c.github.io/webappsec-referrer-policy/#referrer-policies>
@@ -92,6 +93,33 @@ pub fn origin_header_with_policy<'r>(
     Some(if null { "null" } else { serialized })
 }
 
+/// The `Origin` header `profile`'s engine puts on the request: the standard's
+/// [`origin_header`], then the engine's departures for `GET` and `HEAD` requests with a
+/// non-empty destination (element and font loads), which the standard leaves without one:
+/// [`InitiatorRules`](crate::profile::InitiatorRules) `origin_on_same_origin_cors_loads` and
+/// `null_origin_on_opaque_no_cors_loads`.
+pub fn origin_header_for<'r>(
+    request: &'r Request<'_>,
+    tainting: ResponseTainting,
+    profile: &Profile,
+) -> Option<&'r str> {
+    let standard = origin_header(request, tainting);
+    if standard.is_some() || request.destination() == Destination::Empty {
+        return standard;
+    }
+    let rules = &profile.initiators;
+    match request.mode() {
+        Mode::Cors if rules.origin_on_same_origin_cors_loads => Some(request.serialized_origin()),
+        Mode::NoCors
+            if rules.null_origin_on_opaque_no_cors_loads
+                && request.origin().as_tuple().is_none() =>
+        {
+            Some("null")
+        }
+        _ => None,
+    }
+}
+
 /// *includeCredentials*: whether cookies and HTTP authentication go with the request.
 ///
 /// <https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch> step 8.3: credentials
@@ -103,4 +131,22 @@ pub fn include_credentials(request: &Request<'_>, tainting: ResponseTainting) ->
         CredentialsMode::SameOrigin => tainting == ResponseTainting::Basic,
         CredentialsMode::Omit => false,
     }
+}
+
+/// Whether `profile`'s engine includes credentials: the standard's [`include_credentials`],
+/// or, where [`RedirectRules::no_cors_keeps_first_hop_credentials`] says so, a `no-cors` fetch
+/// whose first hop went out with them.
+///
+/// [`RedirectRules::no_cors_keeps_first_hop_credentials`]: crate::profile::RedirectRules
+pub fn include_credentials_for(
+    request: &Request<'_>,
+    tainting: ResponseTainting,
+    profile: &Profile,
+) -> bool {
+    include_credentials(request, tainting)
+        || (profile.redirect.no_cors_keeps_first_hop_credentials
+            && request.mode() == Mode::NoCors
+            && request
+                .history()
+                .first_hop_credentialed(request.credentials_mode()))
 }

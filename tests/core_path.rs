@@ -481,7 +481,7 @@ fn element_requests_through_the_machine() {
     let img = Initiator::Image { crossorigin: None };
     let request = Request::from_parts(&parts, &page)
         .unwrap()
-        .with_initiator(&img);
+        .with_initiator(&img, &profile);
     assert_eq!(request.mode(), Mode::NoCors);
     let mut fetch = CorsFetch::new(&request, &profile).unwrap();
     let Action::Send(out) = fetch.poll(&mut cache, Timestamp::ZERO) else {
@@ -504,7 +504,7 @@ fn element_requests_through_the_machine() {
     };
     assert_eq!(seen.response_type, ResponseType::Opaque);
     assert!(
-        !img.page_can_read(seen.response_type),
+        !img.page_can_read(seen.response_type, &profile),
         "the canvas would be tainted"
     );
 
@@ -515,7 +515,7 @@ fn element_requests_through_the_machine() {
     };
     let request = Request::from_parts(&parts, &page)
         .unwrap()
-        .with_initiator(&anon);
+        .with_initiator(&anon, &profile);
     assert_eq!(request.credentials_mode(), CredentialsMode::SameOrigin);
     let mut fetch = CorsFetch::new(&request, &profile).unwrap();
     let mut origins = Vec::new();
@@ -533,7 +533,7 @@ fn element_requests_through_the_machine() {
     });
     let seen = outcome.unwrap();
     assert_eq!(seen.response_type, ResponseType::Cors);
-    assert!(anon.page_can_read(seen.response_type));
+    assert!(anon.page_can_read(seen.response_type, &profile));
     assert_eq!(
         origins,
         [

@@ -247,7 +247,7 @@ fn run(
                     (_, CredentialsMode::Include) => Some("use-credentials"),
                     _ => Some("anonymous"),
                 };
-                r.with_initiator(&element.initiator(crossorigin))
+                r.with_initiator(&element.initiator(crossorigin), profile)
             }
             None => r.with_mode(fetch.mode).with_credentials(fetch.credentials),
         },

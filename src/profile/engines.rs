@@ -2,11 +2,11 @@
 
 use super::rules::{
     CacheRules, CacheShape, EmptyLocation, Eviction, ExtraSafelistedHeader, ExtraValueRule,
-    MaxAgeParse, MaxAgeRules, MethodMatch, MultipleAllowOrigin, OpaqueOriginKey,
+    InitiatorRules, MaxAgeParse, MaxAgeRules, MethodMatch, MultipleAllowOrigin, OpaqueOriginKey,
     PreflightErrorOrder, RedirectRules, SafelistRules, ScriptRules, TaintedPreflightCheck,
 };
 
-use crate::request::RequestCacheMode;
+use crate::request::{CredentialsMode, Mode, RequestCacheMode};
 
 /// Which engine a profile describes. Used for naming and for rendering diagnostics only;
 /// behaviour is read from the other fields of [`Profile`].
@@ -77,6 +77,8 @@ pub struct Profile {
     pub redirect: RedirectRules,
     /// What page-facing APIs do to a request before CORS sees it.
     pub script: ScriptRules,
+    /// How elements and fonts make their requests and use what they fetch.
+    pub initiators: InitiatorRules,
 }
 
 const SAFELISTED_METHODS: &[&str] = &["GET", "HEAD", "POST"];
@@ -143,11 +145,20 @@ impl Profile {
             tainted_preflight_checked_against: TaintedPreflightCheck::Null,
             preflight_to_own_origin_unchecked: false,
             origin_kept_after_method_rewrite: false,
+            no_cors_keeps_first_hop_credentials: false,
             cross_origin_delete_becomes_get: false,
         },
         script: ScriptRules {
             xhr_upload_listener_needs_body: false,
             xhr_charset_rewritten_before_cors: true,
+        },
+        initiators: InitiatorRules {
+            origin_on_same_origin_cors_loads: false,
+            null_origin_on_opaque_no_cors_loads: false,
+            font_mode: Mode::Cors,
+            font_credentials: CredentialsMode::SameOrigin,
+            mute_opaque_script_errors: true,
+            stylesheet_needs_text_css: true,
         },
     };
 
@@ -215,11 +226,20 @@ impl Profile {
             tainted_preflight_checked_against: TaintedPreflightCheck::Null,
             preflight_to_own_origin_unchecked: false,
             origin_kept_after_method_rewrite: false,
+            no_cors_keeps_first_hop_credentials: false,
             cross_origin_delete_becomes_get: false,
         },
         script: ScriptRules {
             xhr_upload_listener_needs_body: true,
             xhr_charset_rewritten_before_cors: false,
+        },
+        initiators: InitiatorRules {
+            origin_on_same_origin_cors_loads: true,
+            null_origin_on_opaque_no_cors_loads: true,
+            font_mode: Mode::Cors,
+            font_credentials: CredentialsMode::SameOrigin,
+            mute_opaque_script_errors: true,
+            stylesheet_needs_text_css: false,
         },
     };
 
@@ -282,11 +302,20 @@ impl Profile {
             tainted_preflight_checked_against: TaintedPreflightCheck::PageOrigin,
             preflight_to_own_origin_unchecked: true,
             origin_kept_after_method_rewrite: false,
+            no_cors_keeps_first_hop_credentials: false,
             cross_origin_delete_becomes_get: false,
         },
         script: ScriptRules {
             xhr_upload_listener_needs_body: false,
             xhr_charset_rewritten_before_cors: false,
+        },
+        initiators: InitiatorRules {
+            origin_on_same_origin_cors_loads: false,
+            null_origin_on_opaque_no_cors_loads: true,
+            font_mode: Mode::Cors,
+            font_credentials: CredentialsMode::SameOrigin,
+            mute_opaque_script_errors: false,
+            stylesheet_needs_text_css: true,
         },
     };
 
@@ -351,11 +380,20 @@ impl Profile {
             tainted_preflight_checked_against: TaintedPreflightCheck::PageOriginIfStartedSameOrigin,
             preflight_to_own_origin_unchecked: false,
             origin_kept_after_method_rewrite: true,
+            no_cors_keeps_first_hop_credentials: true,
             cross_origin_delete_becomes_get: true,
         },
         script: ScriptRules {
             xhr_upload_listener_needs_body: false,
             xhr_charset_rewritten_before_cors: true,
+        },
+        initiators: InitiatorRules {
+            origin_on_same_origin_cors_loads: true,
+            null_origin_on_opaque_no_cors_loads: false,
+            font_mode: Mode::NoCors,
+            font_credentials: CredentialsMode::Include,
+            mute_opaque_script_errors: true,
+            stylesheet_needs_text_css: true,
         },
     };
 

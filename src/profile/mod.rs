@@ -23,7 +23,7 @@ mod rules;
 
 pub use rules::{
     CacheRules, CacheShape, EmptyLocation, Eviction, ExtraSafelistedHeader, ExtraValueRule,
-    MaxAgeParse, MaxAgeRules, MethodMatch, MultipleAllowOrigin, OpaqueOriginKey,
+    InitiatorRules, MaxAgeParse, MaxAgeRules, MethodMatch, MultipleAllowOrigin, OpaqueOriginKey,
     PreflightErrorOrder, RedirectRules, SafelistRules, ScriptRules, TaintedPreflightCheck,
 };
 // Inside the crate the profile is reached here; outside, only at the root.

@@ -1,6 +1,6 @@
 //! The rule types a [`Profile`](super::Profile) is made of, one per area of divergence.
 
-use crate::request::RequestCacheMode;
+use crate::request::{CredentialsMode, Mode, RequestCacheMode};
 
 #[allow(unused_imports)] // for rustdoc links
 use super::engines::Profile;
@@ -51,6 +51,11 @@ pub struct RedirectRules {
     /// 301/302) still sends it (WebKit; `fidelity-3-put-303-a-a`, `fidelity-3-post-302-a-a`).
     /// The standard appends `Origin` afresh, and not for a same-origin `GET`.
     pub origin_kept_after_method_rewrite: bool,
+    /// Whether a `no-cors` fetch with credentials mode `same-origin` that began at the page's
+    /// own origin keeps sending credentials after a redirect to another origin (WebKit;
+    /// `mode-no-cors-redirect-a-b-a` sends the cookie to B and back to A). The standard
+    /// includes them only while the tainting is `basic`.
+    pub no_cors_keeps_first_hop_credentials: bool,
     /// Whether a cross-origin 301, 302, 307 or 308 turns `DELETE` into `GET` without a body
     /// (WebKit; `fidelity-4-delete-308-b-c`, `fidelity-4-delete-307-a-b`; same-origin
     /// `fidelity-4-delete-308-b-b` keeps `DELETE`). The standard rewrites only as step 12 says.
@@ -96,6 +101,37 @@ pub struct ScriptRules {
     /// Whether `XMLHttpRequest.send()` rewrites a `Content-Type` charset parameter to `UTF-8`
     /// before the CORS decision, as the XHR standard says (WebKit; `random-105-xhr-put-cached`).
     pub xhr_charset_rewritten_before_cors: bool,
+}
+
+/// How an engine makes the requests of elements and fonts, and what it lets the page do with
+/// what they fetch (`tests/browsers/scenarios/initiators.jsonl`). HTML and CSS Fonts give the
+/// [`Profile::SPEC`] values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InitiatorRules {
+    /// Whether a same-origin `cors`-mode `GET` or `HEAD` with a non-empty destination (an
+    /// element's or a font's) carries `Origin` (Chromium, WebKit; `init-img-anon-a-none`,
+    /// `init-module-none-a-none`). The standard appends it to such a request only with `cors`
+    /// tainting; `fetch()` and `EventSource` (empty destination) carry none in every engine.
+    pub origin_on_same_origin_cors_loads: bool,
+    /// Whether a `no-cors` `GET` or `HEAD` with a non-empty destination from an opaque origin
+    /// carries `Origin: null` (Chromium, Firefox; `init-opaque-img-none-a-none`). The standard
+    /// appends none; a `no-cors` `fetch()` from the same frame carries none in every engine.
+    pub null_origin_on_opaque_no_cors_loads: bool,
+    /// The mode a web font is fetched in. CSS Fonts: `cors` (WebKit: `no-cors`, shown by
+    /// `Sec-Fetch-Mode` in `init-font-b-none`).
+    pub font_mode: Mode,
+    /// The credentials mode a web font is fetched with. CSS Fonts: `same-origin` (WebKit:
+    /// `include`; `init-font-b-exactcred` sends the cookie to another origin).
+    pub font_credentials: CredentialsMode,
+    /// Whether a classic script with an opaque response has its errors muted to
+    /// "Script error." (HTML; Chromium, WebKit). Firefox reports them in full
+    /// (`init-script-none-b-none`).
+    pub mute_opaque_script_errors: bool,
+    /// Whether a stylesheet whose `Content-Type` is not `text/css` fails to load (HTML, in a
+    /// no-quirks document; Firefox, WebKit). Chromium fires `load` all the same
+    /// (`init-mime-stylesheet-none-a-textplain`).
+    pub stylesheet_needs_text_css: bool,
 }
 
 /// How an engine's CORS-preflight cache is organised.

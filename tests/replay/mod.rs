@@ -166,6 +166,36 @@ pub struct WireRequest {
     pub origin: Option<String>,
     pub acrm: Option<String>,
     pub acrh: Option<String>,
+    /// Prediction: whether the request includes credentials (the initiator extension's
+    /// optional field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<bool>,
+    /// Observation: whether the browser sent a `Cookie` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie_present: Option<bool>,
+}
+
+impl WireRequest {
+    /// The fields the format compares request by request (`credentials` is scored apart).
+    fn same_wire(&self, other: &WireRequest) -> bool {
+        (
+            &self.kind,
+            &self.origin_letter,
+            self.hop,
+            &self.method,
+            &self.origin,
+            &self.acrm,
+            &self.acrh,
+        ) == (
+            &other.kind,
+            &other.origin_letter,
+            other.hop,
+            &other.method,
+            &other.origin,
+            &other.acrm,
+            &other.acrh,
+        )
+    }
 }
 
 /// What script saw of a successful step.
@@ -225,6 +255,9 @@ pub struct ObservedPage {
     pub readable: Option<bool>,
     #[serde(default)]
     pub api: Option<String>,
+    /// `A` or `opaque`.
+    #[serde(default)]
+    pub context: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -312,7 +345,7 @@ pub struct Built {
 
 /// The request an element or API makes: `GET` (`POST` for a beacon) with no author headers;
 /// mode and credentials come from the library's initiator settings (`Request::with_initiator`).
-fn build_initiator(url: Url, initiator: &Initiator<'_>) -> Built {
+fn build_initiator(url: Url, initiator: &Initiator<'_>, profile: &Profile) -> Built {
     let mut headers = HeaderMap::new();
     let mut method = Method::GET;
     if let Initiator::Beacon { content_type } = initiator {
@@ -321,7 +354,7 @@ fn build_initiator(url: Url, initiator: &Initiator<'_>) -> Built {
             headers.insert(http::header::CONTENT_TYPE, v);
         }
     }
-    let settings = initiator.settings();
+    let settings = initiator.settings(profile);
     Built {
         method,
         url,
@@ -350,7 +383,7 @@ pub fn build(fetch: &FetchSpec, profile: &Profile) -> Result<Built, Construct> {
     }
     let blob = fetch.blob_type();
     if let Some(initiator) = fetch.initiator(blob.as_deref()) {
-        return Ok(build_initiator(url, &initiator));
+        return Ok(build_initiator(url, &initiator, profile));
     }
     let method = Method::from_bytes(fetch.method.as_bytes())
         .map_err(|_| Construct::Threw("invalid method".into()))?;
@@ -762,7 +795,7 @@ fn predict_step(
             .with_redirect(built.redirect)
             .with_use_cors_preflight(built.use_cors_preflight)
             .with_cache_mode(built.cache_mode)
-            .with_initiator(&initiator.unwrap_or(Initiator::Fetch)),
+            .with_initiator(&initiator.unwrap_or(Initiator::Fetch), profile),
         Err(e) => {
             return PredictedStep {
                 step: i,
@@ -788,6 +821,8 @@ fn predict_step(
         }
     };
     let mut requests = Vec::new();
+    // The last request's response headers: an element's MIME check reads them.
+    let mut last_headers = http::HeaderMap::new();
     let outcome = loop {
         match fetch.poll(cache, now) {
             Action::Send(out) => {
@@ -807,11 +842,16 @@ fn predict_step(
                     origin: header_text(r, "origin"),
                     acrm: header_text(r, "access-control-request-method"),
                     acrh: header_text(r, "access-control-request-headers"),
+                    credentials: Some(out.include_credentials),
+                    cookie_present: None,
                 });
                 let response = match serve(id, step, r) {
                     Ok(resp) => resp,
                     Err(why) => return unsupported(why),
                 };
+                if out.kind == OutgoingKind::Request {
+                    last_headers = response.headers().clone();
+                }
                 if let Err(e) = fetch.handle_response(&response, cache, now) {
                     return unsupported(format!("driver bug: {e}"));
                 }
@@ -826,23 +866,29 @@ fn predict_step(
         // `readable` what the page may do with the result. A beacon's result is never seen:
         // sendBeacon returned true once the request was queued.
         let beacon = matches!(initiator, Initiator::Beacon { .. });
+        // A load the element refuses for its MIME type ends in its `error` event.
+        let refused = outcome.is_ok() && initiator.refuses_mime_type(&last_headers, profile);
         let readable = match (&outcome, initiator) {
+            _ if refused => None,
             (
                 Ok(resp),
                 Initiator::Image { .. }
                 | Initiator::Script { .. }
                 | Initiator::ModuleScript { .. }
                 | Initiator::Stylesheet { .. },
-            ) => Some(initiator.page_can_read(resp.response_type)),
+            ) => Some(initiator.page_can_read(resp.response_type, profile)),
             _ => None,
         };
-        let ok = outcome.is_ok() || beacon;
+        let ok = (outcome.is_ok() && !refused) || beacon;
         return PredictedStep {
             step: i,
             outcome: if ok { "ok" } else { "error" }.into(),
             requests,
             response: None,
-            error: outcome.err().map(|e| e.to_string()),
+            error: outcome
+                .err()
+                .map(|e| e.to_string())
+                .or_else(|| refused.then(|| "refused for its MIME type".to_owned())),
             readable,
         };
     }
@@ -892,7 +938,13 @@ pub fn disagreements(pred: &PredictedStep, obs: &ObservedStep) -> Vec<String> {
             obs.page.outcome
         ));
     }
-    if pred.requests != obs.server_requests {
+    let same = pred.requests.len() == obs.server_requests.len()
+        && pred
+            .requests
+            .iter()
+            .zip(&obs.server_requests)
+            .all(|(p, o)| p.same_wire(o));
+    if !same {
         let show = |rs: &[WireRequest]| {
             rs.iter()
                 .map(|r| {
@@ -915,6 +967,22 @@ pub fn disagreements(pred: &PredictedStep, obs: &ObservedStep) -> Vec<String> {
             show(&pred.requests),
             show(&obs.server_requests)
         ));
+    }
+    // `credentials` against `cookie_present`: only from page A to A, B and C, where the jar
+    // holds a cookie for the host (127.0.0.1) in every engine.
+    if same && obs.page.context.as_deref().is_none_or(|c| c == "A") {
+        for (p, o) in pred.requests.iter().zip(&obs.server_requests) {
+            if let (Some(c), Some(sent)) = (p.credentials, o.cookie_present) {
+                if ["A", "B", "C"].contains(&p.origin_letter.as_str()) && c != sent {
+                    out.push(format!(
+                        "credentials: engine {c}, browser sent a cookie: {sent} ({} {}/h{})",
+                        p.kind,
+                        p.origin_letter,
+                        p.hop.map_or("?".into(), |h| h.to_string())
+                    ));
+                }
+            }
+        }
     }
     if pred.outcome == "ok" && obs.page.outcome == "ok" && pred.readable != obs.page.readable {
         out.push(format!(

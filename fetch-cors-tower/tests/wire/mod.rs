@@ -136,6 +136,9 @@ async fn answer(
         origin: header_text(&head, "origin"),
         acrm: header_text(&head, "access-control-request-method"),
         acrh: header_text(&head, "access-control-request-headers"),
+        // The adapter's jar is empty here, so a cookie says nothing about credentials.
+        credentials: None,
+        cookie_present: None,
     });
     let Some((id, step)) = stage.scenario.clone() else {
         return status(410);

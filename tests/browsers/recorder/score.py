@@ -71,6 +71,20 @@ def show(rs: list[tuple]) -> str:
     return " | ".join(out)
 
 
+def credentials_differ(pred: dict, obs: dict) -> list[str]:
+    """The format's optional `credentials` against `cookie_present`: only from page A to A, B
+    and C (the recorder's cookie is on 127.0.0.1), and only when the requests match."""
+    page = obs["page"] or {}
+    pr, orq = pred["requests"], obs["server_requests"]
+    if page.get("context", "A") != "A" or [wire(r) for r in pr] != [wire(r) for r in orq]:
+        return []
+    for p, o in zip(pr, orq):
+        c, sent = p.get("credentials"), o.get("cookie_present")
+        if c is not None and sent is not None and p.get("origin_letter") in ("A", "B", "C") and c != sent:
+            return [f"credentials differ (browser {'sent' if sent else 'did not send'} a cookie)"]
+    return []
+
+
 def categories(pred: dict, obs: dict) -> list[str]:
     """Coarse labels for how a predicted step differs from an observed one."""
     out = []
@@ -95,6 +109,10 @@ def categories(pred: dict, obs: dict) -> list[str]:
             for i, name in enumerate(FIELDS):
                 if any(a[i] != b[i] for a, b in zip(pr, orq)):
                     out.append(f"{name} differs")
+    for name in credentials_differ(pred, obs):
+        out.append(name)
+    if pred["outcome"] == "ok" and page.get("outcome") == "ok" and pred.get("readable") != page.get("readable"):
+        out.append("readable differs")
     if pred["outcome"] == "ok" and page.get("outcome") == "ok":
         p, o = pred.get("response") or {}, page.get("response") or {}
         if p.get("type") != o.get("type"):
@@ -115,6 +133,12 @@ def detail(pred: dict, obs: dict) -> str:
         parts.append(f"browser {page.get('outcome')} vs profile {pred['outcome']} ({pred.get('error') or '-'})")
     if pr != orq:
         parts.append(f"browser [{show(orq)}] vs profile [{show(pr)}]")
+    if credentials_differ(pred, obs):
+        sent = [o.get("cookie_present") for o in obs["server_requests"]]
+        predicted = [p.get("credentials") for p in pred["requests"]]
+        parts.append(f"cookies browser {sent} vs profile {predicted}")
+    if pred["outcome"] == "ok" and page.get("outcome") == "ok" and pred.get("readable") != page.get("readable"):
+        parts.append(f"readable browser {page.get('readable')} vs profile {pred.get('readable')}")
     if pred["outcome"] == "ok" and page.get("outcome") == "ok":
         p, o = pred.get("response") or {}, page.get("response") or {}
         if (p.get("type"), p.get("status")) != (o.get("type"), o.get("status")):
