@@ -293,10 +293,15 @@ fn safelisted_content_language() {
 
 #[test]
 fn safelisted_sec_ch_lang() {
-    // cors_unittest.cc CorsTest.SafelistedSecCHLang. Difference C2: the crate safelists no
-    // `Lang` header (no engine recorded in tests/browsers/ does; see the table).
+    // cors_unittest.cc CorsTest.SafelistedSecCHLang. Difference C2: the crate safelists
+    // neither `Sec-CH-Lang` (the upstream name; a `Sec-` name is forbidden, so a page cannot
+    // send it) nor `Lang`. Chromium 156 preflights `Lang` with every value recorded
+    // (`safelist-chromium-lang-*` in tests/browsers/scenarios/safelist.jsonl).
     for p in &BOTH {
-        assert!(!safelisted("Lang", b"\"en\", \"de\"", p));
+        assert!(!safelisted("Sec-CH-Lang", b"\"en\", \"de\"", p));
+        for value in [&b"en"[..], b"de", b"\"en\", \"de\""] {
+            assert!(!safelisted("Lang", value, p));
+        }
     }
 }
 

@@ -169,6 +169,72 @@ add("console-xhr-preflight-404", "XHR PUT to B, preflight 404", [resp(200, ACAO_
 sid = "console-xhr-redirect-final-acao-missing"
 add(sid, "XHR: B 302 to C (ACAO A), C 200 without ACAO", [resp(302, ACAO_A, loc("C", sid, 1)), resp(200)], api="xhr")
 
+# --- element and API initiators (format extension "Element and API initiators"), one step
+# each from page A, built with gen_initiators.fetch_for so the fields are the initiator
+# corpus's own. The wording names the resource kind ("Access to image at ...").
+sys.dont_write_bytecode = True  # no __pycache__ next to the generator
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "generate"))
+from gen_initiators import fetch_for  # noqa: E402
+
+C_ORIGIN = "http://127.0.0.1:8803"
+INIT_CO_LABEL = {None: "none", "anonymous": "anon", "use-credentials": "usecred"}
+INIT_ANSWERS = {
+    "acao-missing": ([], "no ACAO"),
+    "acao-mismatch": ([["Access-Control-Allow-Origin", C_ORIGIN]], "ACAO names C"),
+    "wildcard-credentials": ([["Access-Control-Allow-Origin", "*"]], "ACAO *"),
+    "acac-missing": ([ACAO_A], "ACAO A without ACAC"),
+}
+
+
+def add_init(api, co, answer, es_cred=False):
+    label = ("withcred" if es_cred else "nocred") if api == "eventsource" else INIT_CO_LABEL[co]
+    if api == "font":
+        sid = f"console-init-font-{answer}"
+    else:
+        sid = f"console-init-{api}-{label}-{answer}"
+    headers, what = INIT_ANSWERS[answer]
+    f = fetch_for(api, "B", sid, co, es_cred=es_cred)
+    attr = f", crossorigin={co!r}" if api in ("img", "script", "module", "stylesheet") else ""
+    cred = f", withCredentials={str(es_cred).lower()}" if api == "eventsource" else ""
+    SCENARIOS.append({
+        "id": sid,
+        "theme": api,
+        "why": f"{api}{attr}{cred} from A to B, 200 with {what}",
+        "steps": [{"fetch": f, "server": {"preflight": None, "hops": [resp(200, *headers)]}}],
+    })
+
+
+for api, co in (("img", "anonymous"), ("script", "anonymous"), ("module", None), ("stylesheet", "anonymous"),
+                ("font", None), ("eventsource", None)):
+    for answer in ("acao-missing", "acao-mismatch"):
+        add_init(api, co, answer)
+for api in ("img", "script"):
+    for answer in ("wildcard-credentials", "acac-missing"):
+        add_init(api, "use-credentials", answer)
+for answer in ("wildcard-credentials", "acac-missing"):
+    add_init("eventsource", None, answer, es_cred=True)
+for api, co in (("img", "anonymous"), ("module", None)):
+    sid = f"console-init-redirect-{api}-{INIT_CO_LABEL[co]}-a-to-b-acao-missing"
+    f = fetch_for(api, "A", sid, co)
+    SCENARIOS.append({
+        "id": sid,
+        "theme": "redirect",
+        "why": f"{api}, crossorigin={co!r}: A 302 to B, B 200 without ACAO",
+        "steps": [{"fetch": f, "server": {"preflight": None, "hops": [resp(302, loc("B", sid, 1)), resp(200)]}}],
+    })
+sid = "console-init-beacon-blob-json-preflight-acao-missing"
+SCENARIOS.append({
+    "id": sid,
+    "theme": "beacon",
+    "why": "sendBeacon with an application/json Blob to B (cors, preflighted); the preflight 200 has no ACAO",
+    "steps": [{
+        "fetch": {"url_origin": "B", "path": f"/s/{sid}/h0", "method": "POST", "headers": [],
+                  "credentials": "include", "mode": "cors", "redirect": "follow", "body": "{}", "page": "A",
+                  "api": "beacon", "beacon_type": "application/json"},
+        "server": {"preflight": resp(200), "hops": [resp(200, ACAO_A, ["Access-Control-Allow-Credentials", "true"])]},
+    }],
+})
+
 
 def text() -> str:
     return "".join(json.dumps(sc, separators=(",", ":")) + "\n" for sc in SCENARIOS)

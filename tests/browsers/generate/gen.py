@@ -518,6 +518,20 @@ def theme_safelist(c: Corpus):
             safelist_case(c, t, f"chromium-{slug(name)}-{slug(v)}",
                           f"{name}: {v!r} ({'well formed' if valid else 'malformed'}); spec: not safelisted (preflight); Chromium safelists it when well formed",
                           [(name, v)])
+    # Lang / Sec-CH-Lang (issue 11, peer row C2): cors_unittest.cc CorsTest.SafelistedSecCHLang
+    # expects `Sec-CH-Lang: "en", "de"` to be safelisted. GET to Bp; the preflight grants ACAO
+    # only (no ACAH), so a preflighted request fails and a safelisted one passes.
+    for tag, name, v, what in [
+        ("en", "Lang", "en", "a language tag"),
+        ("de", "Lang", "de", "a language tag"),
+        ("quoted-list", "Lang", '"en", "de"', "the unit test's value, with quotes (not an Accept-Language byte)"),
+        ("129", "Lang", "a" * 129, "129 bytes, over the 128-byte limit of every safelisted value"),
+        ("sec-ch-lang-en", "Sec-CH-Lang", '"en"', "a Sec- name, forbidden for fetch(): dropped, not sent"),
+    ]:
+        c.add(t, f"chromium-lang-{tag}",
+              f"{name}: {v if len(v) < 20 else v[:8] + '...'!r} ({what}) to Bp, preflight ACAO only: spec: {name} is not safelisted; "
+              "the preflight lacks ACAH, so a preflighted request fails and a safelisted one passes",
+              one(dict(origin="Bp", headers=[(name, v)]), PF(), [OK()]))
     # other names that are never safelisted
     for name, v in [("Cache-Control", "no-cache"), ("If-None-Match", "\"x\""), ("X-Requested-With", "XMLHttpRequest"), ("Pragma", "no-cache"), ("Content-Encoding", "gzip")]:
         safelist_case(c, t, f"unsafe-{slug(name)}", f"{name} set by script is not safelisted: preflight with ACRH {name.lower()}", [(name, v)])

@@ -198,8 +198,19 @@ def mime():
     return out
 
 
+def setup_cookies():
+    """Run first (theme `credentials`): B sets `oracle_b` on host 127.0.0.1 (SameSite=Lax), so
+    `cookie_present` on a request to A, B or C shows whether the engine sent credentials."""
+    sid = "setup-cookies"
+    f = {"url_origin": "B", "path": f"/s/{sid}/h0", "method": "GET", "headers": [], "credentials": "include",
+         "mode": "cors", "redirect": "follow", "body": None, "page": "A"}
+    hop = {"status": 200, "headers": [["Set-Cookie", "oracle_b=1; SameSite=Lax; Path=/"], [ACAO, A], [ACAC, "true"]]}
+    return [scenario(sid, "credentials", "fetch() with credentials to B, whose answer sets oracle_b (SameSite=Lax) "
+                     "on 127.0.0.1 with ACAO A and ACAC true", [one(f, [hop])])]
+
+
 def main() -> int:
-    scenarios = matrix() + attr_values() + redirects() + opaque() + beacons() + cache() + mime()
+    scenarios = setup_cookies() + matrix() + attr_values() + redirects() + opaque() + beacons() + cache() + mime()
     ids = [s["id"] for s in scenarios]
     assert len(ids) == len(set(ids)), "duplicate ids"
     text = "".join(json.dumps(s, separators=(",", ":")) + "\n" for s in scenarios)
