@@ -53,6 +53,7 @@ use crate::cors_check::{cors_check, cors_check_for};
 use crate::error::{CorsError, RequestError, Stage};
 use crate::header::safelist::{
     cors_unsafe_request_header_names, is_cors_non_wildcard_request_header_name,
+    preflight_header_names,
 };
 use crate::header::values::{ListValues, MaxAge, NameSet, extract_header_list_values, max_age};
 use crate::origin::RedirectTaint;
@@ -71,7 +72,11 @@ pub fn preflight_request(
     request: &Request<'_>,
     profile: &Profile,
 ) -> Result<http::Request<()>, RequestError> {
-    let names = cors_unsafe_request_header_names(request.headers(), &profile.safelist);
+    let names = preflight_header_names(
+        request,
+        cors_unsafe_request_header_names(request.headers(), &profile.safelist),
+        profile,
+    );
     build_preflight_request(request, &names, profile)
 }
 
@@ -105,14 +110,7 @@ pub(crate) fn build_preflight_request(
         ACCESS_CONTROL_REQUEST_METHOD,
         value(request.method().as_str().as_bytes())?,
     );
-    // Steps 4-5. One engine lists the page's original names, even those a redirect removed.
-    let original;
-    let names = if rules.preflight_lists_original_headers && request.redirect_count() > 0 {
-        original = cors_unsafe_request_header_names(request.original_headers(), &profile.safelist);
-        &original[..]
-    } else {
-        names
-    };
+    // Steps 4-5, with the names main fetch decided (`preflight_header_names`).
     if !names.is_empty() {
         let mut list = Vec::with_capacity(names.iter().map(|n| n.as_str().len() + 1).sum());
         for (i, name) in names.iter().enumerate() {
@@ -268,9 +266,6 @@ pub fn parse_preflight_response<'r>(
         && match rules.tainted_preflight_checked_against {
             TaintedPreflightCheck::Null => false,
             TaintedPreflightCheck::PageOrigin => true,
-            TaintedPreflightCheck::PageOriginIfStartedSameOrigin => {
-                request.history().started_same_origin
-            }
         };
     let cors = || {
         if unchecked {
@@ -342,7 +337,11 @@ pub fn check_preflight_grant<'r>(
     parsed: ParsedPreflight<'r>,
     profile: &Profile,
 ) -> Result<PreflightGrant<'r>, CorsError> {
-    let names = cors_unsafe_request_header_names(request.headers(), &profile.safelist);
+    let names = preflight_header_names(
+        request,
+        cors_unsafe_request_header_names(request.headers(), &profile.safelist),
+        profile,
+    );
     check_grant_for(request, parsed, &names, profile)
 }
 

@@ -46,6 +46,10 @@ pub enum FailedAt {
     PreflightStoredFirst,
     /// A response to the request (final or redirect) failed the CORS or CORP check.
     Response,
+    /// A redirect response passed the CORS check as the request's credentials mode has it,
+    /// and failed it only as credentialed, because the fetch began with credentials
+    /// ([`RedirectRules::check_redirects_with_initial_credentials`](crate::profile::RedirectRules)).
+    CredentialedRedirect,
     /// A redirect under redirect mode `error`.
     RedirectModeError,
     /// HTTP-redirect fetch refused the redirect (bad `Location`, scheme, count, credentials).
@@ -64,7 +68,9 @@ impl FailedAt {
             }
             // What was just stored stays: that is the point of storing first.
             FailedAt::PreflightStoredFirst => false,
-            FailedAt::Response => profile.cache.clear_on_actual_failure,
+            FailedAt::Response | FailedAt::CredentialedRedirect => {
+                profile.cache.clear_on_actual_failure
+            }
             FailedAt::RedirectModeError => profile.cache.clear_on_redirect_mode_error,
         }
     }
@@ -166,20 +172,28 @@ pub fn handle_response<'r>(
     let checked = if follow {
         let history = request.history();
         let credentialed = profile.redirect.check_redirects_with_initial_credentials
-            && !history.preflight_sent
             && history.first_hop_credentialed(request.credentials_mode());
+        let plain = || Checked::check(request, tainting, &response, Stage::Redirect, profile);
         if credentialed && tainting == ResponseTainting::Cors {
             let view = request
                 .borrowed()
                 .with_credentials(CredentialsMode::Include);
-            Checked::check(&view, tainting, &response, Stage::Redirect, profile)
+            Checked::check(&view, tainting, &response, Stage::Redirect, profile).map_err(|e| {
+                // Tell apart a response that fails only because of the initial credentials.
+                let at = if plain().is_ok() {
+                    FailedAt::CredentialedRedirect
+                } else {
+                    FailedAt::Response
+                };
+                Failure::new(e, at)
+            })
         } else {
-            Checked::check(request, tainting, &response, Stage::Redirect, profile)
+            plain().map_err(|e| Failure::new(e, FailedAt::Response))
         }
     } else {
         Checked::check(request, tainting, &response, Stage::Response, profile)
-    }
-    .map_err(|e| Failure::new(e, FailedAt::Response))?;
+            .map_err(|e| Failure::new(e, FailedAt::Response))
+    }?;
     // Step 5.
     if tainting == ResponseTainting::Opaque
         && !cross_origin_resource_policy_check_for(request, response, embedder_policy, profile)

@@ -67,7 +67,9 @@ use crate::corp::EmbedderPolicy;
 use crate::error::{CorsError, RequestError};
 use crate::filtered_response::Exposure;
 use crate::http_fetch::{self, FailedAt, Failure, HttpResponse};
-use crate::http_redirect_fetch::{BodyAction, REDIRECT_LIMIT};
+use crate::http_redirect_fetch::{
+    BodyAction, REDIRECT_LIMIT, Redirect, http_redirect_fetch, location,
+};
 use crate::main_fetch::{Classification, Hop, PreflightUse, classify_request};
 use crate::network::{include_credentials_for, origin_header_for};
 use crate::origin::{Origin, Site};
@@ -283,6 +285,8 @@ enum State {
     /// main fetch found them.
     AwaitingPreflight {
         unsafe_names: SmallVec<[HeaderName; 8]>,
+        /// A failure an earlier redirect left to report once this preflight is answered.
+        then_fail: Option<Failure>,
     },
     /// The preflight passed (or was not needed): the request goes out next.
     RequestReady,
@@ -324,6 +328,9 @@ pub struct CorsFetch {
     state: State,
     hops: SmallVec<[Hop; 2]>,
     transitions: SmallVec<[(StateKind, Input, StateKind); 8]>,
+    /// A redirect's failure the engine reports only after the next hop's preflight
+    /// ([`RedirectRules::credentialed_redirect_fails_after_next_preflight`](crate::profile::RedirectRules)).
+    pending: Option<Failure>,
 }
 
 impl CorsFetch {
@@ -356,6 +363,7 @@ impl CorsFetch {
             embedder_policy: EmbedderPolicy::UnsafeNone,
             body: BodyAction::Keep,
             state: State::MainFetch,
+            pending: None,
             hops: SmallVec::new(),
             transitions: SmallVec::new(),
         })
@@ -474,7 +482,14 @@ impl CorsFetch {
         let response = response.into();
         let from = self.state.kind();
         match std::mem::replace(&mut self.state, State::MainFetch) {
-            State::AwaitingPreflight { unsafe_names } => {
+            State::AwaitingPreflight {
+                then_fail: Some(failure),
+                ..
+            } => {
+                self.fail(failure, cache);
+                self.record(from, Input::PreflightResponse);
+            }
+            State::AwaitingPreflight { unsafe_names, .. } => {
                 self.handle_preflight_response(&unsafe_names, response, cache, now);
                 self.record(from, Input::PreflightResponse);
             }
@@ -607,10 +622,32 @@ impl CorsFetch {
             }
             return self.done();
         }
+        if let Some(failure) = self.pending.take() {
+            // The deferred failure: after this hop's preflight if one goes out, else now.
+            if let Some((Some(Ok(request)), _)) = preflight {
+                self.state = State::AwaitingPreflight {
+                    unsafe_names: SmallVec::new(),
+                    then_fail: Some(failure),
+                };
+                return Action::Send(Outgoing {
+                    kind: OutgoingKind::Preflight,
+                    request,
+                    url: wire_url(self.request.url()),
+                    include_credentials: false,
+                    body: BodyAction::Drop,
+                    hop: index,
+                });
+            }
+            self.fail(failure, cache);
+            return self.done();
+        }
         match preflight {
             None | Some((None, _)) => self.send_request(cache),
             Some((Some(Ok(request)), unsafe_names)) => {
-                self.state = State::AwaitingPreflight { unsafe_names };
+                self.state = State::AwaitingPreflight {
+                    unsafe_names,
+                    then_fail: None,
+                };
                 Action::Send(Outgoing {
                     kind: OutgoingKind::Preflight,
                     request,
@@ -733,28 +770,49 @@ impl CorsFetch {
                 let page = self.page_response(&exposure);
                 self.finish(Ok(page));
             }
-            Ok(HttpResponse::Redirect(redirect)) => {
-                if redirect.body == BodyAction::Drop {
-                    self.body = BodyAction::Drop;
+            Ok(HttpResponse::Redirect(redirect)) => self.follow(redirect),
+            Err(failure)
+                if failure.at == FailedAt::CredentialedRedirect
+                    && self
+                        .profile
+                        .redirect
+                        .credentialed_redirect_fails_after_next_preflight =>
+            {
+                let target = location(&response, &self.profile);
+                match http_redirect_fetch(&self.request, &response, &target, &self.profile) {
+                    Ok(redirect) => {
+                        self.follow(redirect);
+                        self.pending = Some(failure);
+                    }
+                    Err(_) => self.fail(failure, cache),
                 }
-                self.url_list.push(redirect.url.clone());
-                self.request.follow_redirect(
-                    redirect.method,
-                    redirect.url,
-                    redirect.redirect_taint,
-                    &redirect.removed_headers,
-                );
-                if redirect.origin_kept {
-                    let mut history = self.request.history();
-                    history.origin_kept = true;
-                    self.request.set_hop(self.request.tainting(), history);
-                }
-                self.state = State::MainFetch;
             }
             Err(failure) => {
                 self.fail(failure, cache);
             }
         }
+    }
+
+    /// Moves the fetch to the redirect's URL; main fetch runs next.
+    fn follow(&mut self, redirect: Redirect) {
+        let cross_origin =
+            !Origin::from_url(self.request.url()).same_origin(&Origin::from_url(&redirect.url));
+        if redirect.body == BodyAction::Drop {
+            self.body = BodyAction::Drop;
+        }
+        self.url_list.push(redirect.url.clone());
+        self.request.follow_redirect(
+            redirect.method,
+            redirect.url,
+            redirect.redirect_taint,
+            &redirect.removed_headers,
+        );
+        let mut history = self.request.history();
+        history.origin_kept |= redirect.origin_kept;
+        history.last_redirect_cross_origin = cross_origin;
+        history.last_redirect_rewrote_method = redirect.body == BodyAction::Drop;
+        self.request.set_hop(self.request.tainting(), history);
+        self.state = State::MainFetch;
     }
 
     /// What the page sees of the final response, read from the exposure in one pass.

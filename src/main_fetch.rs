@@ -25,7 +25,7 @@
 use crate::error::{CorsError, RequestError};
 use crate::header::safelist::{
     UnsafeNames, cors_unsafe_request_header_names, is_forbidden_request_header_in,
-    is_no_cors_safelisted_in,
+    is_no_cors_safelisted_in, preflight_header_names,
 };
 use crate::method::is_cors_safelisted_method;
 use crate::profile::Profile;
@@ -164,7 +164,7 @@ pub fn classify_request<'r>(request: &'r Request<'_>, profile: &Profile) -> Clas
         return Classification::CorsWithPreflight(PreflightNeed {
             method_not_safelisted,
             use_cors_preflight,
-            unsafe_headers,
+            unsafe_headers: preflight_header_names(request, unsafe_headers, profile),
         });
     }
     Classification::Cors

@@ -209,6 +209,11 @@ pub struct FetchHistory {
     /// ([`Redirect::origin_kept`](crate::http_redirect_fetch::Redirect::origin_kept)), so
     /// later requests send it even where the standard would not append one.
     pub origin_kept: bool,
+    /// The latest redirect went to another origin (so it removed `Authorization`).
+    pub last_redirect_cross_origin: bool,
+    /// The latest redirect rewrote the method and dropped the body (so it removed the
+    /// request-body headers).
+    pub last_redirect_rewrote_method: bool,
 }
 
 impl FetchHistory {

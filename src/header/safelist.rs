@@ -9,8 +9,8 @@
 //!   response-header names.
 
 use http::header::{
-    ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE,
-    EXPIRES, LAST_MODIFIED, PRAGMA, RANGE,
+    ACCEPT, ACCEPT_LANGUAGE, AUTHORIZATION, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LANGUAGE,
+    CONTENT_LENGTH, CONTENT_LOCATION, CONTENT_TYPE, EXPIRES, LAST_MODIFIED, PRAGMA, RANGE,
 };
 use http::{HeaderMap, HeaderName};
 use smallvec::SmallVec;
@@ -20,7 +20,8 @@ use super::range;
 use super::tables::{is_cors_unsafe_request_header_byte, is_language_value_byte};
 use super::values::{get, split_value};
 use crate::method::is_forbidden_method;
-use crate::profile::{ExtraValueRule, SafelistRules};
+use crate::profile::{ExtraValueRule, Profile, SafelistRules};
+use crate::request::Request;
 
 /// The longest value a CORS-safelisted request-header may have, in bytes.
 ///
@@ -128,6 +129,54 @@ fn extra_value_matches(rule: ExtraValueRule, value: &[u8]) -> bool {
 /// The CORS-unsafe request-header names of a header list: lowercase, sorted by byte value,
 /// without duplicates. Up to eight names are held without allocating.
 pub type UnsafeNames<'h> = SmallVec<[&'h HeaderName; 8]>;
+
+/// The CORS-unsafe names a preflight for `request` lists, and that its answer must allow:
+/// the request's own `current` names, or after a redirect the names the profile's engine
+/// takes from the page's original header list. Decided once here, so the preflight, its
+/// check and the cache all see the same list.
+///
+/// - [`RedirectRules::preflight_lists_original_headers`](crate::profile::RedirectRules)
+///   (WebKit): every name the page set, even those a redirect removed
+///   (`fidelity-12-auth-bp-b-no-grant` fails when B grants no `authorization`).
+/// - [`RedirectRules::preflight_relists_headers_earlier_redirects_removed`](crate::profile::RedirectRules)
+///   (Firefox): the page's names less those the latest redirect removed
+///   (`fidelity-11-ct-303-then-302s-bp`).
+pub fn preflight_header_names<'r>(
+    request: &'r Request<'_>,
+    current: UnsafeNames<'r>,
+    profile: &Profile,
+) -> UnsafeNames<'r> {
+    let rules = profile.redirect;
+    if request.redirect_count() == 0 {
+        return current;
+    }
+    if rules.preflight_lists_original_headers {
+        return cors_unsafe_request_header_names(request.original_headers(), &profile.safelist);
+    }
+    if rules.preflight_relists_headers_earlier_redirects_removed {
+        let history = request.history();
+        let mut names =
+            cors_unsafe_request_header_names(request.original_headers(), &profile.safelist);
+        names.retain(|n| {
+            let removed_now = (history.last_redirect_cross_origin && *n == AUTHORIZATION)
+                || (history.last_redirect_rewrote_method && is_request_body_header_name(n));
+            !removed_now
+        });
+        return names;
+    }
+    current
+}
+
+/// Fetch's *request-body-header names*.
+fn is_request_body_header_name(name: &HeaderName) -> bool {
+    [
+        CONTENT_ENCODING,
+        CONTENT_LANGUAGE,
+        CONTENT_LOCATION,
+        CONTENT_TYPE,
+    ]
+    .contains(name)
+}
 
 /// The names of the headers in `headers` that are not CORS-safelisted, sorted and without
 /// duplicates: what a preflight lists in `Access-Control-Request-Headers`.

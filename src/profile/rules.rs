@@ -10,12 +10,18 @@ use super::engines::Profile;
 #[non_exhaustive]
 pub struct RedirectRules {
     /// Whether a fetch that began with credentials (a same-origin first hop under credentials
-    /// mode `same-origin`) CORS-checks later cross-origin redirect responses as credentialed,
-    /// until a preflight resets it, so such redirects need
-    /// `Access-Control-Allow-Credentials: true` (WebKit; `redirect-pattern-a-b-c-spec-acao`
-    /// fails, `redirect-pattern-a-b-c-put-spec` gets past B). The standard checks with the
-    /// request's credentials mode.
+    /// mode `same-origin`) CORS-checks every later cross-origin redirect response as
+    /// credentialed, so such redirects need `Access-Control-Allow-Credentials: true` (WebKit;
+    /// `redirect-pattern-a-b-c-spec-acao` fails at B, and so do `fidelity-13-put-a-c-c` and
+    /// `fidelity-13-xt-a-c-c` after a preflight; `fidelity-13-put-a-c-c-acac` passes). The
+    /// standard checks with the request's credentials mode.
     pub check_redirects_with_initial_credentials: bool,
+    /// Whether a redirect that fails only that credentialed check is still followed as far as
+    /// the next hop's preflight, which goes out before the fetch fails (WebKit;
+    /// `fidelity-13-put-a-c-c`: C's second preflight is sent, then the fetch fails on the 307
+    /// from C that had no `Access-Control-Allow-Credentials`). When the next hop needs no
+    /// preflight, the fetch fails at once (`redirect-pattern-a-b-c-spec-acao`).
+    pub credentialed_redirect_fails_after_next_preflight: bool,
     /// Whether a `Location` with a username or password fails in every mode, same-origin hops
     /// included (Chromium; `redirect-userinfo-a-a`). The standard rejects it only for CORS.
     pub reject_credentials_in_location: bool,
@@ -36,8 +42,15 @@ pub struct RedirectRules {
     /// `redirect-303-a-b-put`). The standard decides afresh from the redirected request.
     pub preflight_again_after_redirect: bool,
     /// Whether that preflight lists the original request's unsafe header names, even those the
-    /// redirect removed (WebKit; `redirect-authorization-a-b`).
+    /// redirect removed, and its answer must allow them (WebKit; `redirect-authorization-a-b`,
+    /// `fidelity-12-auth-bp-b-no-grant`, `fidelity-12-ct-303-b-b-no-grant`).
     pub preflight_lists_original_headers: bool,
+    /// Whether that preflight lists the page's unsafe header names again once a later
+    /// redirect has passed the one that removed them: only what the latest redirect removed
+    /// stays off the list (Firefox; `fidelity-11-ct-303-then-302s-bp` lists `content-type`
+    /// from the second redirect on, `fidelity-11-auth-a-c-c-b-c` lists `authorization` after
+    /// the same-origin C to C redirect only).
+    pub preflight_relists_headers_earlier_redirects_removed: bool,
     /// Whether a preflight after a tainting redirect carries the page's origin instead of
     /// `null` (Firefox; `redirect-307-b-c-put`). The request itself still carries `null`.
     pub preflight_origin_untainted: bool,
@@ -66,15 +79,12 @@ pub struct RedirectRules {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TaintedPreflightCheck {
-    /// The serialized request origin, `null` (the standard, Chromium).
+    /// The serialized request origin, `null` (the standard, Chromium, WebKit:
+    /// `fidelity-13-put-a-b-c-null-all-acac` passes with `null` from C).
     Null,
     /// The page's origin (Firefox; `redirect-pattern-a-b-c-put-spec` fails when C answers
     /// `null`).
     PageOrigin,
-    /// The page's origin when the fetch started at the page's own origin, `null` otherwise
-    /// (WebKit: `redirect-pattern-a-b-c-put-spec` fails with `null` from C, while
-    /// `redirect-pattern-b-bp-put-spec` passes with `null` from Bp).
-    PageOriginIfStartedSameOrigin,
 }
 
 /// What an empty `Location` header value does.

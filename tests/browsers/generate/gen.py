@@ -1953,6 +1953,96 @@ def theme_fidelity(c: Corpus):
           steps_of((dict(origin="B", mode="no-cors"), lambda sid: SV(None, [R(302, [LOC("A", sid, 1)]), R(200, [("Cross-Origin-Resource-Policy", "same-origin")])]))))
 
 
+    # 11-13: what the holdout corpus found in later hops of a chain (spec-notes/divergences.md
+    # section 13), each with controls; recorded before any profile change.
+    def chain(sid, hops):
+        """hops: (letter, status, response headers, preflight or None); hop n's Location points
+        at hop n+1's letter."""
+        out = []
+        for n, (letter, st, hdr, pf) in enumerate(hops):
+            h = list(hdr)
+            if n + 1 < len(hops):
+                h.append(LOC(hops[n + 1][0], sid, n + 1))
+            out.append(R(st, h, preflight=pf))
+        return SV(None, out)
+
+    JSON = [("Content-Type", "application/json")]
+    # 11. Firefox: a header an earlier redirect removed is listed again by a later preflight
+    pf11 = PF(methods="POST, GET, PUT", headers="content-type, x-t, authorization")
+    c.add(t, "11-ct-303-then-302s-bp", "item 11: POST with Content-Type json to Bp, 303 (GET, the header is dropped), then 302, 302, 302 on Bp: "
+          "which later preflights list content-type again?",
+          steps_of((dict(origin="Bp", method="POST", body="x", headers=JSON),
+                    lambda sid: chain(sid, [("Bp", 303, [ACAO()], pf11)] + [("Bp", 302, [ACAO()], pf11)] * 3 + [("Bp", 200, [ACAO()], pf11)]))))
+    c.add(t, "11-ct-xt-303-bp-c-c", "item 11: POST with Content-Type json and X-T to Bp, 303 to Bp, 302 to C, 302 to C: X-T stays, content-type was dropped",
+          steps_of((dict(origin="Bp", method="POST", body="x", headers=JSON + [("X-T", "1")]),
+                    lambda sid: chain(sid, [("Bp", 303, [ACAO()], pf11), ("Bp", 302, [ACAO()], pf11),
+                                            ("C", 302, [ACAO("null")], PF(origin="null", methods="GET", headers="content-type, x-t")),
+                                            ("C", 200, [ACAO("null")], PF(origin="null", methods="GET", headers="content-type, x-t"))]))))
+    AUTH = [("Authorization", "Bearer x")]
+    pf_star_auth = PF(origin="*", methods="GET", headers="authorization")
+    c.add(t, "11-auth-a-c-c-b-c", "item 11: GET with Authorization (omit) A, 302 to C (Authorization dropped), C, B, C: which later preflights list authorization?",
+          steps_of((dict(origin="A", headers=AUTH, credentials="omit"),
+                    lambda sid: chain(sid, [("A", 302, [], None), ("C", 302, [ACAO("*")], pf_star_auth), ("C", 302, [ACAO("*")], pf_star_auth),
+                                            ("B", 302, [ACAO("*")], pf_star_auth), ("C", 200, [ACAO("*")], pf_star_auth)]))))
+    c.add(t, "11-ct-307-bp-bp-bp", "item 11 control: PUT with Content-Type json to Bp, 307, 307, 307 (nothing dropped): every preflight lists content-type",
+          steps_of((dict(origin="Bp", method="PUT", body="x", headers=JSON),
+                    lambda sid: chain(sid, [("Bp", 307, [ACAO()], pf11)] * 3 + [("Bp", 200, [ACAO()], pf11)]))))
+
+    # 12. WebKit: a later preflight's grant is checked against the headers it lists
+    c.add(t, "12-auth-bp-b-no-grant", "item 12: PUT with Authorization to Bp, 307 to B (Authorization dropped, origin tainted); B's preflight grants PUT but no header",
+          steps_of((dict(origin="Bp", method="PUT", body="x", headers=AUTH),
+                    lambda sid: chain(sid, [("Bp", 307, [ACAO()], PF(methods="PUT", headers="authorization")),
+                                            ("B", 200, [ACAO("null")], PF(origin="null", methods="PUT"))]))))
+    c.add(t, "12-auth-bp-b-grant", "item 12 control: as 12-auth-bp-b-no-grant, B's preflight also grants authorization",
+          steps_of((dict(origin="Bp", method="PUT", body="x", headers=AUTH),
+                    lambda sid: chain(sid, [("Bp", 307, [ACAO()], PF(methods="PUT", headers="authorization")),
+                                            ("B", 200, [ACAO("null")], PF(origin="null", methods="PUT", headers="authorization"))]))))
+    c.add(t, "12-ct-303-b-b-no-grant", "item 12: POST with Content-Type json to B, 303 to B (GET, header dropped); h1's preflight, if any, grants GET but no header",
+          steps_of((dict(origin="B", method="POST", body="x", headers=JSON),
+                    lambda sid: chain(sid, [("B", 303, [ACAO()], PF(methods="POST", headers="content-type")),
+                                            ("B", 200, [ACAO()], PF(methods="GET"))]))))
+    c.add(t, "12-ct-303-b-b-grant", "item 12 control: as 12-ct-303-b-b-no-grant, h1's preflight also grants content-type",
+          steps_of((dict(origin="B", method="POST", body="x", headers=JSON),
+                    lambda sid: chain(sid, [("B", 303, [ACAO()], PF(methods="POST", headers="content-type")),
+                                            ("B", 200, [ACAO()], PF(methods="GET", headers="content-type"))]))))
+    c.add(t, "12-ct-303-b-c-star-cred", "item 12: POST with Content-Type json (include) to B, 303 to C; C's preflight grants ACAH * with credentials (literal *)",
+          steps_of((dict(origin="B", method="POST", body="x", headers=JSON, credentials="include"),
+                    lambda sid: chain(sid, [("B", 303, [ACAO(), ACAC()], PF(methods="POST", headers="content-type", cred=True)),
+                                            ("C", 200, [ACAO("null"), ACAC()], PF(origin="null", methods="GET", headers="*", cred=True))]))))
+
+    # 13. WebKit: which origin and credentials a later preflight is checked with
+    pf_a = PF(methods="PUT")
+    pf_a_cred = PF(methods="PUT", cred=True)
+    for name, why, fk, hops in (
+        ("put-a-c-c", "PUT (same-origin credentials) A, 307 to C, 307 to C; both preflights grant the page origin without -Allow-Credentials",
+         dict(origin="A"), [("A", 307, [], None), ("C", 307, [ACAO()], pf_a), ("C", 200, [ACAO()], pf_a)]),
+        ("put-a-c-c-acac", "as 13-put-a-c-c, both preflights and responses also send -Allow-Credentials: true",
+         dict(origin="A"), [("A", 307, [], None), ("C", 307, [ACAO(), ACAC()], pf_a_cred), ("C", 200, [ACAO(), ACAC()], pf_a_cred)]),
+        ("put-a-c-c-second-acac", "as 13-put-a-c-c, only the second preflight sends -Allow-Credentials: true",
+         dict(origin="A"), [("A", 307, [], None), ("C", 307, [ACAO()], pf_a), ("C", 200, [ACAO()], pf_a_cred)]),
+        ("put-a-c-c-omit", "control: 13-put-a-c-c with credentials omit",
+         dict(origin="A", credentials="omit"), [("A", 307, [], None), ("C", 307, [ACAO()], pf_a), ("C", 200, [ACAO()], pf_a)]),
+        ("put-b-c-c", "control: PUT starting cross-origin at B, 307 to C, 307 to C (tainted from C on); no -Allow-Credentials",
+         dict(origin="B"), [("B", 307, [ACAO()], pf_a), ("C", 307, [ACAO("null")], PF(origin="null", methods="PUT")),
+                            ("C", 200, [ACAO("null")], PF(origin="null", methods="PUT"))]),
+        ("put-a-b-c-null-acac", "PUT A, 307 to B, 307 to C (tainted); C's preflight and response name null with -Allow-Credentials: true",
+         dict(origin="A"), [("A", 307, [], None), ("B", 307, [ACAO()], pf_a),
+                            ("C", 200, [ACAO("null"), ACAC()], PF(origin="null", methods="PUT", cred=True))]),
+        ("put-a-b-c-page-acac", "PUT A, 307 to B, 307 to C (tainted); C's preflight names the page origin with -Allow-Credentials: true, the response null",
+         dict(origin="A"), [("A", 307, [], None), ("B", 307, [ACAO()], pf_a),
+                            ("C", 200, [ACAO("null"), ACAC()], PF(origin="A", methods="PUT", cred=True))]),
+        ("put-a-b-c-null-omit", "PUT A, 307 to B, 307 to C (tainted), credentials omit; C's preflight and response name null",
+         dict(origin="A", credentials="omit"), [("A", 307, [], None), ("B", 307, [ACAO()], pf_a),
+                                                ("C", 200, [ACAO("null")], PF(origin="null", methods="PUT"))]),
+        ("put-a-b-c-null-all-acac", "PUT A, 307 to B, 307 to C (tainted); every CORS answer sends -Allow-Credentials: true and C's name null",
+         dict(origin="A"), [("A", 307, [], None), ("B", 307, [ACAO(), ACAC()], pf_a_cred),
+                            ("C", 200, [ACAO("null"), ACAC()], PF(origin="null", methods="PUT", cred=True))]),
+        ("xt-a-c-c", "GET with X-T (same-origin credentials) A, 302 to C, 302 to C; preflights grant X-T to the page origin without -Allow-Credentials",
+         dict(origin="A", headers=[("X-T", "1")]), [("A", 302, [], None), ("C", 302, [ACAO()], PF(headers="x-t")), ("C", 200, [ACAO()], PF(headers="x-t"))]),
+    ):
+        body = dict(method="PUT", body="x") if name.startswith("put") else {}
+        c.add(t, f"13-{name}", f"item 13: {why}", steps_of((dict(fk, **body), lambda sid, hops=hops: chain(sid, hops))))
+
 # --------------------------------------------------------------------------
 # holdout: a second seeded-random family, kept out of the tuned corpus
 #
