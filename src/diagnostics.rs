@@ -198,6 +198,45 @@ mod tests {
     }
 
     #[test]
+    fn element_loads_name_their_kind() {
+        let e = CorsError::AllowOriginMismatch {
+            stage: Stage::Response,
+            value: "https://evil.example".into(),
+            origin: "https://app.example".into(),
+        };
+        let ctx = ConsoleContext::fetch("https://cdn.example/b", "https://app.example")
+            .with_redirected_from("https://app.example/a")
+            .with_api(Api::Image);
+        // No "Have the server send the header with a valid value." outside fetch().
+        assert_eq!(
+            console_message(&e, Engine::Chromium, &ctx),
+            "Access to image at 'https://cdn.example/b' (redirected from 'https://app.example/a') from origin 'https://app.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://evil.example' that is not equal to the supplied origin."
+        );
+        // WebKit names the URL the element was given.
+        assert_eq!(
+            console_message(&e, Engine::WebKit, &ctx),
+            "Origin https://app.example is not allowed by Access-Control-Allow-Origin.\nCannot load image https://app.example/a due to access control checks."
+        );
+        let font = ConsoleContext::fetch("https://cdn.example/f", "https://app.example")
+            .with_api(Api::Font)
+            .with_font_family("F");
+        assert!(
+            console_message(&e, Engine::Firefox, &font).ends_with(
+                "\ndownloadable font: download failed (font-family: \"F\" style:normal weight:400 stretch:100 src index:0): bad URI or cross-site access not allowed source: https://cdn.example/f"
+            )
+        );
+        let sheet = font.with_api(Api::Stylesheet);
+        assert_eq!(
+            console_message(&e, Engine::WebKit, &sheet),
+            "Origin https://app.example is not allowed by Access-Control-Allow-Origin."
+        );
+        assert!(
+            console_message(&e, Engine::Chromium, &sheet)
+                .starts_with("Access to CSS stylesheet at ")
+        );
+    }
+
+    #[test]
     fn webkit_reason_and_trailer() {
         let ctx = ConsoleContext::fetch("https://api.example/r", "https://app.example")
             .with_api(Api::Xhr);

@@ -40,6 +40,7 @@
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderValue};
 
+use crate::error::console::Api;
 use crate::header::mime::extract_mime_type;
 use crate::header::safelist::is_cors_safelisted_request_header;
 #[allow(unused_imports)] // for rustdoc links
@@ -287,6 +288,24 @@ impl Initiator<'_> {
             _ => false,
         }
     }
+
+    /// The [`Api`] a console message names for this initiator's requests
+    /// ([`console_message`](crate::diagnostics::console_message)). `None` for `<audio>` and
+    /// `<video>`, whose console wording has not been recorded.
+    pub fn console_api(&self) -> Option<Api> {
+        Some(match self {
+            Initiator::Fetch => Api::Fetch,
+            Initiator::Xhr { .. } => Api::Xhr,
+            Initiator::Image { .. } => Api::Image,
+            Initiator::Script { .. } => Api::Script,
+            Initiator::ModuleScript { .. } => Api::ModuleScript,
+            Initiator::Stylesheet { .. } => Api::Stylesheet,
+            Initiator::Font => Api::Font,
+            Initiator::EventSource { .. } => Api::EventSource,
+            Initiator::Beacon { .. } => Api::Beacon,
+            Initiator::Audio { .. } | Initiator::Video { .. } => return None,
+        })
+    }
 }
 
 /// MIME Sniffing's *JavaScript MIME type essence match*.
@@ -527,5 +546,21 @@ mod tests {
             assert!(sheet.refuses_mime_type(&plain, &strict));
             assert!(!sheet.refuses_mime_type(&content_type("text/css; charset=utf-8"), &strict));
         }
+    }
+
+    #[test]
+    fn console_api_per_initiator() {
+        let module = Initiator::ModuleScript { crossorigin: None };
+        assert_eq!(module.console_api(), Some(Api::ModuleScript));
+        assert_eq!(Initiator::Font.console_api(), Some(Api::Font));
+        let es = Initiator::EventSource {
+            with_credentials: true,
+        };
+        assert_eq!(es.console_api(), Some(Api::EventSource));
+        let xhr = Initiator::Xhr {
+            with_credentials: false,
+        };
+        assert_eq!(xhr.console_api(), Some(Api::Xhr));
+        assert_eq!(Initiator::Video { crossorigin: None }.console_api(), None);
     }
 }

@@ -418,7 +418,17 @@ fn templates() -> &'static [Template] {
                 Engine::WebKit,
                 Engine::Spec,
             ] {
-                for api in [Api::Fetch, Api::Xhr] {
+                for api in [
+                    Api::Fetch,
+                    Api::Xhr,
+                    Api::Image,
+                    Api::Script,
+                    Api::ModuleScript,
+                    Api::Stylesheet,
+                    Api::Font,
+                    Api::EventSource,
+                    Api::Beacon,
+                ] {
                     // Fewest facts first, so that of two templates that render alike the
                     // one assuming less is kept.
                     for bits in 0..16u8 {
@@ -1267,7 +1277,9 @@ mod tests {
         let first =
             recognize("Method PUT is not allowed by Access-Control-Allow-Methods.").unwrap();
         assert_eq!(first.error, "MethodNotAllowed");
-        assert!(!first.whole_message);
+        // The reason line alone is WebKit's whole message for a module script or a
+        // stylesheet, which print no "cannot load" line.
+        assert!(first.whole_message);
     }
 
     #[test]

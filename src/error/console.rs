@@ -3,14 +3,45 @@
 
 use super::Stage;
 
-/// Which script API made the request; browsers word some messages differently for XHR.
+/// Which API or element made the request; browsers name the resource kind and add lines of
+/// their own for some of them. `Initiator::console_api` gives it for an initiator.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Api {
     /// `fetch()`.
     #[default]
     Fetch,
     /// `XMLHttpRequest`.
     Xhr,
+    /// `<img>`.
+    Image,
+    /// A classic `<script>`.
+    Script,
+    /// `<script type=module>`.
+    ModuleScript,
+    /// `<link rel=stylesheet>`.
+    Stylesheet,
+    /// A web font (`@font-face`, `FontFace`).
+    Font,
+    /// `EventSource`.
+    EventSource,
+    /// `navigator.sendBeacon()`.
+    Beacon,
+}
+
+impl Api {
+    /// The resource kind Chromium names: "Access to <kind> at ...".
+    fn chromium_kind(self) -> &'static str {
+        match self {
+            Api::Fetch => "fetch",
+            Api::Xhr => "XMLHttpRequest",
+            Api::Image => "image",
+            Api::Script | Api::ModuleScript => "script",
+            Api::Stylesheet => "CSS stylesheet",
+            Api::Font => "font",
+            Api::EventSource | Api::Beacon => "resource",
+        }
+    }
 }
 
 /// What a console message names besides the error: the URLs involved, the page's origin and
@@ -42,6 +73,8 @@ pub struct ConsoleContext<'a> {
     pub document_url: Option<&'a str>,
     /// The status of the response that failed the check (WebKit prints it).
     pub status: Option<u16>,
+    /// For [`Api::Font`]: the font family the page gave the font (Firefox names it).
+    pub font_family: Option<&'a str>,
 }
 
 impl<'a> ConsoleContext<'a> {
@@ -56,6 +89,7 @@ impl<'a> ConsoleContext<'a> {
             request_origin: None,
             document_url: None,
             status: None,
+            font_family: None,
         }
     }
 
@@ -95,6 +129,12 @@ impl<'a> ConsoleContext<'a> {
         self
     }
 
+    /// The same, for a font of the family `family`.
+    pub fn with_font_family(mut self, family: &'a str) -> Self {
+        self.font_family = Some(family);
+        self
+    }
+
     pub(crate) fn request_origin(&self) -> &'a str {
         self.request_origin.unwrap_or(self.origin)
     }
@@ -131,10 +171,7 @@ impl Chromium {
     }
 
     pub(crate) fn render(self, ctx: &ConsoleContext<'_>) -> String {
-        let resource = match ctx.api {
-            Api::Fetch => "fetch",
-            Api::Xhr => "XMLHttpRequest",
-        };
+        let resource = ctx.api.chromium_kind();
         let from = ctx
             .redirected_from
             .map(|u| format!("(redirected from '{u}') "))
@@ -155,16 +192,22 @@ impl Chromium {
 
 /// Chromium's hint for XHR after a credentials failure.
 pub(crate) fn xhr_hint(ctx: &ConsoleContext<'_>) -> &'static str {
-    match ctx.api {
-        Api::Xhr => {
-            " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute."
-        }
-        Api::Fetch => "",
+    if ctx.api == Api::Xhr {
+        " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute."
+    } else {
+        ""
     }
 }
 
-/// Chromium's closing sentence for a bad header value.
-pub(crate) const VALID_VALUE: &str = " Have the server send the header with a valid value.";
+/// Chromium's closing sentence for a bad `Access-Control-Allow-Origin` value, printed for
+/// `fetch()` only (not for XHR, elements or other APIs).
+pub(crate) fn valid_value(ctx: &ConsoleContext<'_>) -> &'static str {
+    if ctx.api == Api::Fetch {
+        " Have the server send the header with a valid value."
+    } else {
+        ""
+    }
+}
 
 /// What Firefox prints, before framing.
 pub(crate) enum Firefox {
@@ -178,14 +221,40 @@ pub(crate) enum Firefox {
 impl Firefox {
     pub(crate) fn render(self, stage: Option<Stage>, ctx: &ConsoleContext<'_>) -> String {
         match self {
-            Firefox::First(first) => match stage {
-                Some(Stage::Preflight | Stage::Redirect) => {
-                    format!("{first}\n{}", firefox_did_not_succeed(ctx))
+            Firefox::First(first) => {
+                let mut text = match stage {
+                    Some(Stage::Preflight | Stage::Redirect) => {
+                        format!("{first}\n{}", firefox_did_not_succeed(ctx))
+                    }
+                    _ => first,
+                };
+                if let Some(line) = firefox_api_line(ctx) {
+                    text.push('\n');
+                    text.push_str(&line);
                 }
-                _ => first,
-            },
+                text
+            }
             Firefox::Line(text) => text,
         }
+    }
+}
+
+/// The line the font loader or `EventSource` adds after Firefox's CORS line. The font line
+/// needs the family ([`ConsoleContext::font_family`]) and is left out without it; it is
+/// worded for a `FontFace` with one source and the default descriptors.
+fn firefox_api_line(ctx: &ConsoleContext<'_>) -> Option<String> {
+    match ctx.api {
+        Api::Font => ctx.font_family.map(|family| {
+            format!(
+                "downloadable font: download failed (font-family: \"{family}\" style:normal weight:400 stretch:100 src index:0): bad URI or cross-site access not allowed source: {}",
+                ctx.url
+            )
+        }),
+        Api::EventSource => Some(format!(
+            "Firefox can\u{2019}t establish a connection to the server at {}.",
+            ctx.url
+        )),
+        _ => None,
     }
 }
 
@@ -226,22 +295,46 @@ impl WebKit {
                     }
                     _ => reason,
                 };
-                format!(
-                    "{reason}\n{} cannot load {} due to access control checks.",
-                    webkit_api(ctx),
-                    ctx.url
-                )
+                match webkit_cannot_load(&reason, ctx) {
+                    Some(line) => format!("{reason}\n{line}"),
+                    None => reason,
+                }
             }
             WebKit::Line(text) => text,
         }
     }
 }
 
-/// WebKit's name for the API.
+/// The line WebKit prints after the reason, by the API that loaded: none for module scripts
+/// and stylesheets (and fonts, which WebKit loads `no-cors`).
+fn webkit_cannot_load(reason: &str, ctx: &ConsoleContext<'_>) -> Option<String> {
+    let url = ctx.url;
+    Some(match ctx.api {
+        Api::Fetch | Api::Xhr | Api::EventSource => format!(
+            "{} cannot load {url} due to access control checks.",
+            webkit_api(ctx)
+        ),
+        // The URL the element was given, also after a redirect.
+        Api::Image => format!(
+            "Cannot load image {} due to access control checks.",
+            ctx.redirected_from.unwrap_or(url)
+        ),
+        Api::Script => {
+            "Cross-origin script load denied by Cross-Origin Resource Sharing policy.".to_owned()
+        }
+        Api::Beacon => format!("Beacon API cannot load {url}. {reason}"),
+        Api::ModuleScript | Api::Stylesheet | Api::Font => return None,
+    })
+}
+
+/// WebKit's name for the API in "<API> cannot load <url>". Elements and fonts are never in
+/// mode `same-origin`, the only other place it is used; they get `Fetch API` there.
 pub(crate) fn webkit_api(ctx: &ConsoleContext<'_>) -> &'static str {
     match ctx.api {
-        Api::Fetch => "Fetch API",
         Api::Xhr => "XMLHttpRequest",
+        Api::EventSource => "EventSource",
+        Api::Beacon => "Beacon API",
+        _ => "Fetch API",
     }
 }
 

@@ -8,9 +8,10 @@
 use std::fmt;
 
 use super::console::{
-    Chromium, ConsoleContext, Firefox, VALID_VALUE, WEBKIT_NON_CORS_SCHEME, WebKit, at_redirect,
-    firefox_blocked, firefox_did_not_succeed, firefox_status, offending_item, webkit_api,
-    webkit_header_name, webkit_not_allowed, webkit_redirection, without_credentials, xhr_hint,
+    Chromium, ConsoleContext, Firefox, WEBKIT_NON_CORS_SCHEME, WebKit, at_redirect,
+    firefox_blocked, firefox_did_not_succeed, firefox_status, offending_item, valid_value,
+    webkit_api, webkit_header_name, webkit_not_allowed, webkit_redirection, without_credentials,
+    xhr_hint,
 };
 use super::{Blame, CorsError, Stage};
 
@@ -254,7 +255,8 @@ cors_error_table! {
             stage_prefix(*stage)
         ),
         chromium: |e, ctx| Chromium::check(*stage, format!(
-            "The 'Access-Control-Allow-Origin' header contains multiple values '{value}', but only one is allowed.{VALID_VALUE}"
+            "The 'Access-Control-Allow-Origin' header contains multiple values '{value}', but only one is allowed.{}",
+            valid_value(ctx)
         )),
         firefox: |e, ctx| Firefox::First(firefox_blocked(
             ctx,
@@ -276,7 +278,8 @@ cors_error_table! {
             stage_prefix(*stage)
         ),
         chromium: |e, ctx| Chromium::check(*stage, format!(
-            "The 'Access-Control-Allow-Origin' header contains the invalid value '{value}'.{VALID_VALUE}"
+            "The 'Access-Control-Allow-Origin' header contains the invalid value '{value}'.{}",
+            valid_value(ctx)
         )),
         firefox: |e, ctx| Firefox::First(firefox_blocked(
             ctx,
@@ -296,7 +299,8 @@ cors_error_table! {
             stage_prefix(*stage)
         ),
         chromium: |e, ctx| Chromium::check(*stage, format!(
-            "The 'Access-Control-Allow-Origin' header has a value '{value}' that is not equal to the supplied origin.{VALID_VALUE}"
+            "The 'Access-Control-Allow-Origin' header has a value '{value}' that is not equal to the supplied origin.{}",
+            valid_value(ctx)
         )),
         firefox: |e, ctx| Firefox::First(firefox_blocked(
             ctx,

@@ -168,6 +168,8 @@ add("console-xhr-method-not-allowed", "XHR PUT to B, preflight ACAM POST", [resp
 add("console-xhr-preflight-404", "XHR PUT to B, preflight 404", [resp(200, ACAO_A)], None, api="xhr", **PUT)
 sid = "console-xhr-redirect-final-acao-missing"
 add(sid, "XHR: B 302 to C (ACAO A), C 200 without ACAO", [resp(302, ACAO_A, loc("C", sid, 1)), resp(200)], api="xhr")
+add("console-xhr-acao-mismatch", "XHR GET to B, ACAO names C (does Chromium's valid-value hint follow XHR?)",
+    [resp(200, ["Access-Control-Allow-Origin", "http://127.0.0.1:8803"])], api="xhr")
 
 # --- element and API initiators (format extension "Element and API initiators"), one step
 # each from page A, built with gen_initiators.fetch_for so the fields are the initiator
