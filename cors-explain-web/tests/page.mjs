@@ -245,6 +245,7 @@ test('a big HAR (~20 MB) is explained in the worker while the page stays respons
   assert.equal(await page.textContent('#status'), 'Working…');
   await page.waitForFunction((n) => !document.body.dataset.busy && document.getElementById('summary')?.dataset.fetches === String(n),
     cli.summary.fetches, { timeout: 120000, polling: 50 });
+  await page.waitForTimeout(300);
   const r = await page.evaluate(() => {
     const p = window.probe;
     p.on = false;
@@ -252,11 +253,17 @@ test('a big HAR (~20 MB) is explained in the worker while the page stays respons
     const d = document.body.dataset;
     const [start, answered, shown] = [Number(d.startedAt), Number(d.answeredAt), Number(d.shownAt)];
     // The longest stretch without a tick, from the run's start until the worker answered.
-    const within = [start, ...p.ticks.filter((t) => t > start && t < answered), answered];
-    let maxGap = 0;
-    for (let i = 1; i < within.length; i++) maxGap = Math.max(maxGap, within[i] - within[i - 1]);
+    const gap = (from, to) => {
+      const within = [from, ...p.ticks.filter((t) => t > from && t < to), to];
+      let g = 0;
+      for (let i = 1; i < within.length; i++) g = Math.max(g, within[i] - within[i - 1]);
+      return g;
+    };
+    // The last tick after the report was shown: the end of its layout and paint.
+    const after = p.ticks.find((t) => t > shown) ?? performance.now();
     return {
-      analysisMs: Number(d.analysisMs), waitMs: answered - start, renderMs: shown - answered, maxGap,
+      analysisMs: Number(d.analysisMs), waitMs: answered - start, renderMs: shown - answered,
+      maxGap: gap(start, answered), renderGap: gap(answered, after),
       ticks: p.ticks.filter((t) => t > start && t < answered).length,
       frames: p.frames.filter((t) => t > start && t < answered).length,
     };
@@ -264,7 +271,7 @@ test('a big HAR (~20 MB) is explained in the worker while the page stays respons
   console.log(`big HAR: ${(Number(env('BIG_HAR_BYTES')) / 1e6).toFixed(1)} MB, ${cli.summary.fetches} fetches: ` +
     `answered ${r.waitMs.toFixed(0)} ms after the input (${r.analysisMs} ms of analysis in the worker), ` +
     `${r.ticks} timer ticks and ${r.frames} frames meanwhile, longest gap ${r.maxGap.toFixed(0)} ms; ` +
-    `rendering the report on the page took ${r.renderMs.toFixed(0)} ms`);
+    `rendering the report on the page took ${r.renderMs.toFixed(0)} ms, its longest gap ${r.renderGap.toFixed(0)} ms`);
   assert.equal(Number(await page.$eval('#summary', (e) => e.dataset.blocked)), cli.summary.blocked);
   assert.equal(await page.$$eval('article.fetch', (a) => a.length), cli.summary.fetches);
   assertSameReport(await textReport(), expected('big.txt'));
@@ -274,6 +281,9 @@ test('a big HAR (~20 MB) is explained in the worker while the page stays respons
   assert.ok(r.maxGap < r.analysisMs / 2, `longest gap ${r.maxGap} ms against ${r.analysisMs} ms of analysis`);
   assert.ok(r.ticks >= r.waitMs / 40, `timer ticks kept coming: ${JSON.stringify(r)}`);
   assert.ok(r.frames >= r.waitMs / 100, `frames kept coming: ${JSON.stringify(r)}`);
+  // The thousand cards go in batches and are laid out as they scroll into view: no long
+  // freeze after the answer either (at once and in full, it was about a second).
+  assert.ok(r.renderGap < 400, `longest gap while the report was shown: ${r.renderGap} ms`);
   await shot('big.png', false);
 });
 

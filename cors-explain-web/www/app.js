@@ -249,7 +249,11 @@ function renderFetch(f) {
     body);
 }
 
-function renderReport(report) {
+// Cards rendered at once; the rest follow in batches of this many, a task each, so that a
+// report of a thousand fetches does not hold the page's thread for long.
+const CHUNK = 100;
+
+function renderReport(report, later) {
   const s = report.summary;
   const parts = [
     el('p', { class: 'meta' }, `Page origin ${report.page_origin} (from ${report.origin_source}). `,
@@ -272,7 +276,17 @@ function renderReport(report) {
       'No cross-origin fetch in this file. WebKit leaves failed requests out of its export: ',
       'paste its console message in the "Console message" tab instead.'));
   }
-  parts.push(report.fetches.map(renderFetch));
+  const cards = el('div', { class: 'fetches' }, report.fetches.slice(0, CHUNK).map(renderFetch));
+  if (report.fetches.length > CHUNK) {
+    later.push(async (stillMine) => {
+      for (let i = CHUNK; i < report.fetches.length; i += CHUNK) {
+        await new Promise((r) => setTimeout(r, 0));
+        if (!stillMine()) return;
+        cards.append(...report.fetches.slice(i, i + CHUNK).map(renderFetch));
+      }
+    });
+  }
+  parts.push(cards);
   if (report.skipped.length) {
     parts.push(el('h3', {}, 'Not replayed'), el('ul', { class: 'skipped' }, report.skipped.map((k) =>
       el('li', {}, k.entry !== null ? `entry ${k.entry}: ` : '', el('code', {}, `${k.method} ${k.url}`), ` (${k.reason})`))));
@@ -313,7 +327,8 @@ function renderMessage(m) {
   return parts;
 }
 
-function show(answer) {
+// Shows an answer; `stillMine` tells whether it is still the latest input's.
+async function show(answer, stillMine = () => true) {
   const out = $('report');
   out.replaceChildren();
   out.dataset.kind = answer.kind;
@@ -324,7 +339,8 @@ function show(answer) {
     return;
   }
   out.dataset.exit = answer.exit;
-  out.append(...(answer.kind === 'message' ? renderMessage(answer.report) : renderReport(answer.report)).flat());
+  const later = [];
+  out.append(...(answer.kind === 'message' ? renderMessage(answer.report) : renderReport(answer.report, later)).flat());
   const json = JSON.stringify(answer.report, null, 2);
   const download = el('a', {
     download: `cors-explain-${answer.kind}.json`,
@@ -333,7 +349,8 @@ function show(answer) {
   out.append(el('details', { class: 'text' },
     el('summary', {}, 'The text report (as the cors-explain command prints it, with this page\'s fields for its flags)'),
     el('pre', { id: 'text-report' }, answer.text), el('p', {}, download)));
-  setStatus('');
+  for (const rest of later) await rest(stillMine);
+  if (stillMine()) setStatus('');
 }
 
 function setStatus(text) {
@@ -352,7 +369,7 @@ async function run(what) {
   await new Promise((r) => setTimeout(r, 0));
   try {
     const answer = await what();
-    if (mine === runs) show(answer);
+    if (mine === runs) await show(answer, () => mine === runs);
   } catch (err) {
     if (mine === runs) {
       $('report').replaceChildren(el('p', { class: 'error', id: 'error' }, String(err.message || err)));
