@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # cors-explain-web in a real headless Chromium: builds the WebAssembly module (release),
 # serves cors-explain-web/www on 127.0.0.1, and runs cors-explain-web/tests/page.mjs, which
-# feeds the page a HAR, a console message and curl output and compares what it renders with
-# the cors-explain command's own reports. Installs what it needs (Debian's chromium, npm's
+# feeds the page a HAR, a console message, curl output and a generated ~20 MB HAR (analysed in
+# the page's worker while the page stays responsive) and compares what it renders with the
+# cors-explain command's own reports (whose flags the page names as its own controls). Installs what it needs (Debian's chromium, npm's
 # playwright-core) on a fresh machine as root; screenshots go to the directory printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,24 @@ run_cli "$har2" > "$expected/har2.txt"
 run_cli "$har2" --json > "$expected/har2.json"
 run_cli message "$message" > "$expected/message.txt"
 run_cli message --json "$message" > "$expected/message.json"
+# A big HAR (~22 MB): the recording's entries and 1000 more copies of its passing GET, each
+# with a 20 kB response body, as devtools exports with content.
+big="$out/big.har"
+python3 - "$har" "$big" <<'PY'
+import copy, json, sys
+har = json.load(open(sys.argv[1]))
+entries = har["log"]["entries"]
+extra = []
+for i in range(1000):
+    e = copy.deepcopy(entries[1])
+    e["request"]["url"] += f"?copy={i}"
+    e["response"]["content"]["text"] = ("x" * 99 + "\n") * 200
+    extra.append(e)
+entries[2:2] = extra
+json.dump(har, open(sys.argv[2], "w"))
+PY
+run_cli "$big" > "$expected/big.txt"
+run_cli "$big" --json > "$expected/big.json"
 printf 'HTTP/2 204\naccess-control-allow-origin: https://app.example\n\n' > "$expected/preflight.txt"
 printf 'HTTP/2 200\naccess-control-allow-origin: https://app.example\ncontent-type: application/json\n\n' > "$expected/response.txt"
 (cd "$expected" && run_cli raw --origin https://app.example --url https://api.example/items/1 --method PUT \
@@ -59,7 +78,7 @@ for _ in $(seq 50); do
 done
 PLAYWRIGHT_DIR="$out" PAGE_URL="http://127.0.0.1:$port/index.html" OUT_DIR="$out" \
   EXPECTED_DIR="$expected" HAR="$PWD/$har" HAR2="$PWD/$har2" MESSAGE="$message" \
-  WWW_DIR="$PWD/cors-explain-web/www" \
+  WWW_DIR="$PWD/cors-explain-web/www" BIG_HAR="$big" BIG_HAR_BYTES="$(wc -c < "$big")" \
   timeout 240 node --test --test-reporter=spec cors-explain-web/tests/page.mjs
-echo "screenshots: $out/har.png $out/message.png $out/raw.png"
+echo "screenshots: $out/har.png $out/message.png $out/raw.png $out/big.png"
 echo "web page test took $(( $(date +%s) - started )) s"

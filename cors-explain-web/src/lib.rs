@@ -10,7 +10,8 @@
 //! - `{"ok": true, "kind": "har" | "raw" | "message", "exit": N, "text": "...", "report": {...}}`
 //!   where `exit` is what the command would exit with (0 all pass or message recognized,
 //!   1 a fetch blocked or incomplete), `text` the command's text report and `report` its
-//!   `--json` output;
+//!   `--json` output, both with the advice worded for the page ([`Frontend::Web`]: where
+//!   the command names a flag such as `--origin`, the page names its field);
 //! - `{"ok": false, "kind": ..., "exit": 2, "error": "..."}` for input the tool cannot read.
 //!
 //! ```
@@ -26,7 +27,7 @@
 
 pub mod abi;
 
-use cors_explain::{RecordedResponse, Report, Status, har, raw};
+use cors_explain::{Frontend, Input, RecordedResponse, Report, Status, har, raw};
 use fetch_cors::diagnostics::Api;
 use fetch_cors::{CredentialsMode, Mode, Origin, Profile};
 use serde::Deserialize;
@@ -59,10 +60,20 @@ pub fn credentials_from_code(code: u32) -> Result<Option<CredentialsMode>, Strin
 }
 
 fn failed(kind: &str, error: impl Into<String>) -> String {
-    json!({ "ok": false, "kind": kind, "exit": 2, "error": error.into() }).to_string()
+    // The analysis words some errors for the command (`--origin '...' is not an origin`):
+    // on the page they name its fields instead.
+    let input = if kind == "raw" {
+        Input::Raw
+    } else {
+        Input::Har
+    };
+    let error = Frontend::Web.words(input, &error.into());
+    json!({ "ok": false, "kind": kind, "exit": 2, "error": error }).to_string()
 }
 
-fn answered(kind: &str, report: &Report) -> String {
+fn answered(kind: &str, report: &mut Report) -> String {
+    // The page shows the JSON in its cards: its advice names the page's controls too.
+    report.reword_for(Frontend::Web);
     // The command's rule: a blocked fetch, or one the recording cannot settle, is exit 1.
     let exit = u8::from(
         report
@@ -70,12 +81,13 @@ fn answered(kind: &str, report: &Report) -> String {
             .iter()
             .any(|f| matches!(f.outcome.status, Status::Blocked | Status::Incomplete)),
     );
-    match serde_json::to_value(report) {
+    match serde_json::to_value(&*report) {
         Ok(value) => json!({
             "ok": true,
             "kind": kind,
             "exit": exit,
-            "text": report.render(false),
+            // The command's text report, its advice naming the page's controls, not flags.
+            "text": report.render_for(false, Frontend::Web),
             "report": value,
         })
         .to_string(),
@@ -118,7 +130,7 @@ pub fn explain_har(
     };
     let mut report = cors_explain::explain(&capture, &profile);
     report.profile_source = source.to_owned();
-    answered("har", &report)
+    answered("har", &mut report)
 }
 
 /// Explains a pasted console message, like `cors-explain message '<text>'`.
@@ -245,7 +257,7 @@ pub fn explain_raw(input: &str, profile: Option<Profile>) -> String {
     };
     let mut report = raw::explain(&request, &preflights, &responses, &profile);
     report.profile_source = source.to_owned();
-    answered("raw", &report)
+    answered("raw", &mut report)
 }
 
 #[cfg(test)]
@@ -374,6 +386,46 @@ mod tests {
             assert_eq!(v["ok"], false, "{input}: {v}");
             assert_eq!(v["kind"], "raw");
         }
+    }
+
+    #[test]
+    fn the_page_is_told_of_its_fields_not_the_commands_flags() {
+        let v = parse(&explain_har(CDP_HAR, "http://127.0.0.1:9999", None, None));
+        let text = v["text"].as_str().unwrap();
+        assert!(text.starts_with(
+            "Page origin: http://127.0.0.1:9999 (from \"Page origin, if the file does not tell\")"
+        ));
+        assert_eq!(
+            v["report"]["origin_source"],
+            "\"Page origin, if the file does not tell\""
+        );
+        // A PUT with no preflight answer pasted: the advice names the page's field.
+        let no_preflight = json!({
+            "origin": "https://app.example", "url": "https://api.example/x", "method": "PUT",
+            "response": "HTTP/2 200\r\naccess-control-allow-origin: https://app.example\r\n\r\n",
+        });
+        let v = parse(&explain_raw(&no_preflight.to_string(), None));
+        let all = v.to_string();
+        for flag in [
+            "--origin",
+            "--credentials",
+            "--preflight-response",
+            "--response",
+        ] {
+            assert!(!all.contains(flag), "{flag}: {all}");
+        }
+        assert!(all.contains("The preflight's answer"), "{all}");
+        let v = parse(&explain_raw(
+            &json!({"origin": "nope", "url": "https://api.example/"}).to_string(),
+            None,
+        ));
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("\"Page origin\" 'nope'"),
+            "{v}"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-// The page's glue: reads the inputs, calls the WebAssembly module's C ABI (src/abi.rs) and
-// renders its JSON answer. No network use besides loading the page's own files.
+// The page's glue: reads the inputs, has the WebAssembly module's C ABI (src/abi.rs) called
+// in a worker (worker.js) and renders its JSON answer. No network use besides loading the
+// page's own files.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -7,9 +8,18 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 // --- The module -----------------------------------------------------------------------
+//
+// The page compiles the module once and hands it to a Web Worker (worker.js), which runs
+// the analysis, so that a large HAR never freezes the page. A page opened from disk
+// (file://) cannot start a worker in Chromium: there the analysis runs on the page's own
+// thread, as before.
 
 let compiled = null; // WebAssembly.Module
-let wasmExports = null; // exports of a live instance
+let worker = null; // the Worker, while it is usable
+let workerReady = null; // a promise of the worker having instantiated the module
+let wasmExports = null; // exports of a live instance on the page's thread (no worker)
+let nextId = 1;
+const pending = new Map(); // call id -> { resolve, reject }
 
 function base64Bytes(b64) {
   const bin = atob(b64);
@@ -19,18 +29,70 @@ function base64Bytes(b64) {
 }
 
 async function loadModule() {
-  // Inlined by the build script (works from file://), else the .wasm beside the page.
-  const bytes = window.CORS_EXPLAIN_WASM
-    ? base64Bytes(window.CORS_EXPLAIN_WASM)
-    : await fetch('cors_explain_web.wasm').then((r) => {
-        if (!r.ok) throw new Error(`cors_explain_web.wasm: HTTP ${r.status}`);
-        return r.arrayBuffer();
-      });
+  // The .wasm beside the page when served; its base64 copy (cors_explain_web.js, inlined
+  // by the build script) from file://, where a .wasm cannot be fetched.
+  const served = location.protocol !== 'file:';
+  let bytes;
+  if (served) {
+    const r = await fetch('cors_explain_web.wasm').catch(() => null);
+    if (r && r.ok) bytes = await r.arrayBuffer();
+  }
+  if (!bytes && window.CORS_EXPLAIN_WASM) bytes = base64Bytes(window.CORS_EXPLAIN_WASM);
+  if (!bytes) throw new Error('cors_explain_web.wasm is missing');
   compiled = await WebAssembly.compile(bytes);
-  await instantiate();
+  if (served) await startWorker();
+  if (!worker) await instantiateHere();
+  document.body.dataset.runsIn = worker ? 'worker' : 'page';
 }
 
-async function instantiate() {
+function failAll(message) {
+  for (const { reject } of pending.values()) reject(new Error(message));
+  pending.clear();
+}
+
+function startWorker() {
+  try {
+    worker = new Worker('worker.js');
+  } catch (err) {
+    console.warn(`no worker (${err.message}): the analysis runs on the page's thread`);
+    worker = null;
+    return Promise.resolve();
+  }
+  workerReady = new Promise((resolve, reject) => {
+    worker.onmessage = (event) => {
+      const msg = event.data;
+      if (msg.type === 'ready') resolve();
+      else if (msg.type === 'failed') reject(new Error(msg.error));
+      else {
+        const p = pending.get(msg.id);
+        if (!p) return;
+        pending.delete(msg.id);
+        if (msg.type === 'answer') {
+          // How long the worker took, for the page's test.
+          document.body.dataset.analysisMs = Math.round(msg.ms);
+          document.body.dataset.answeredAt = performance.now();
+          p.resolve(JSON.parse(msg.answer));
+        }
+        else p.reject(new Error(msg.error));
+      }
+    };
+    // A script error or a crash in the worker (out of memory, say): say so, and start a new
+    // worker for the next input.
+    worker.onerror = (event) => {
+      event.preventDefault();
+      const message = `the analysis worker failed: ${event.message || 'unknown error'}`;
+      reject(new Error(message));
+      failAll(message);
+      worker.terminate();
+      worker = null;
+    };
+    worker.onmessageerror = () => failAll('the analysis worker sent an unreadable answer');
+  });
+  worker.postMessage({ type: 'module', module: compiled });
+  return workerReady;
+}
+
+async function instantiateHere() {
   // The module imports nothing: std on wasm32-unknown-unknown needs no host functions.
   const instance = await WebAssembly.instantiate(compiled, {});
   wasmExports = instance.exports;
@@ -39,7 +101,18 @@ async function instantiate() {
 // Calls one cx_explain_* function with each of `inputs` (byte arrays) as a (pointer,
 // length) pair, then the numbers in `args`; returns the parsed JSON answer.
 async function call(name, inputs, ...args) {
-  if (!wasmExports) await instantiate();
+  if (document.body.dataset.runsIn === 'worker') {
+    if (!worker) await startWorker();
+    await workerReady;
+    const id = nextId++;
+    // Copies, moved to the worker: the page keeps its own bytes (to re-explain a HAR).
+    const copies = inputs.map((b) => b.slice());
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ type: 'call', id, name, inputs: copies, args }, copies.map((c) => c.buffer));
+    });
+  }
+  if (!wasmExports) await instantiateHere();
   const ex = wasmExports;
   const buffers = inputs.map((bytes) => {
     const ptr = ex.cx_alloc(bytes.length) >>> 0;
@@ -176,7 +249,11 @@ function renderFetch(f) {
     body);
 }
 
-function renderReport(report) {
+// Cards rendered at once; the rest follow in batches of this many, a task each, so that a
+// report of a thousand fetches does not hold the page's thread for long.
+const CHUNK = 100;
+
+function renderReport(report, later) {
   const s = report.summary;
   const parts = [
     el('p', { class: 'meta' }, `Page origin ${report.page_origin} (from ${report.origin_source}). `,
@@ -199,7 +276,17 @@ function renderReport(report) {
       'No cross-origin fetch in this file. WebKit leaves failed requests out of its export: ',
       'paste its console message in the "Console message" tab instead.'));
   }
-  parts.push(report.fetches.map(renderFetch));
+  const cards = el('div', { class: 'fetches' }, report.fetches.slice(0, CHUNK).map(renderFetch));
+  if (report.fetches.length > CHUNK) {
+    later.push(async (stillMine) => {
+      for (let i = CHUNK; i < report.fetches.length; i += CHUNK) {
+        await new Promise((r) => setTimeout(r, 0));
+        if (!stillMine()) return;
+        cards.append(...report.fetches.slice(i, i + CHUNK).map(renderFetch));
+      }
+    });
+  }
+  parts.push(cards);
   if (report.skipped.length) {
     parts.push(el('h3', {}, 'Not replayed'), el('ul', { class: 'skipped' }, report.skipped.map((k) =>
       el('li', {}, k.entry !== null ? `entry ${k.entry}: ` : '', el('code', {}, `${k.method} ${k.url}`), ` (${k.reason})`))));
@@ -240,7 +327,8 @@ function renderMessage(m) {
   return parts;
 }
 
-function show(answer) {
+// Shows an answer; `stillMine` tells whether it is still the latest input's.
+async function show(answer, stillMine = () => true) {
   const out = $('report');
   out.replaceChildren();
   out.dataset.kind = answer.kind;
@@ -251,16 +339,18 @@ function show(answer) {
     return;
   }
   out.dataset.exit = answer.exit;
-  out.append(...(answer.kind === 'message' ? renderMessage(answer.report) : renderReport(answer.report)).flat());
+  const later = [];
+  out.append(...(answer.kind === 'message' ? renderMessage(answer.report) : renderReport(answer.report, later)).flat());
   const json = JSON.stringify(answer.report, null, 2);
   const download = el('a', {
     download: `cors-explain-${answer.kind}.json`,
     href: URL.createObjectURL(new Blob([json], { type: 'application/json' })),
   }, 'Save the JSON report');
   out.append(el('details', { class: 'text' },
-    el('summary', {}, 'The text report (as the cors-explain command prints it)'),
+    el('summary', {}, 'The text report (as the cors-explain command prints it, with this page\'s fields for its flags)'),
     el('pre', { id: 'text-report' }, answer.text), el('p', {}, download)));
-  setStatus('');
+  for (const rest of later) await rest(stillMine);
+  if (stillMine()) setStatus('');
 }
 
 function setStatus(text) {
@@ -268,15 +358,29 @@ function setStatus(text) {
   $('status').hidden = !text;
 }
 
+let runs = 0; // the latest run: an answer to an earlier input is not shown over it
+
 async function run(what) {
+  const mine = ++runs;
+  document.body.dataset.busy = 'true';
+  document.body.dataset.startedAt = performance.now();
   setStatus('Working…');
-  // Let the status paint before a large file keeps the thread busy.
+  // Let the status paint first (the page's thread is busy only without a worker).
   await new Promise((r) => setTimeout(r, 0));
   try {
-    show(await what());
+    const answer = await what();
+    if (mine === runs) await show(answer, () => mine === runs);
   } catch (err) {
-    $('report').replaceChildren(el('p', { class: 'error', id: 'error' }, String(err.message || err)));
-    setStatus('');
+    if (mine === runs) {
+      $('report').replaceChildren(el('p', { class: 'error', id: 'error' }, String(err.message || err)));
+      $('report').dataset.ok = 'false';
+      setStatus('');
+    }
+  } finally {
+    if (mine === runs) {
+      delete document.body.dataset.busy;
+      document.body.dataset.shownAt = performance.now();
+    }
   }
 }
 

@@ -68,8 +68,8 @@ use crate::core::{Api, CredentialsMode, Engine, Initiator, Mode, Origin, Outgoin
 pub use fix::{Fix, FixContext, FixTarget, expose_fix, fix_for};
 pub use replay::explain;
 pub use report::{
-    Decision, EngineResult, Failure, FetchReport, Outcome, Report, Skipped, Status, Summary,
-    WireStep,
+    Decision, EngineResult, Failure, FetchReport, Frontend, Outcome, Report, Skipped, Status,
+    Summary, WireStep,
 };
 
 /// What a capture was read from; it changes the report's wording only.

@@ -276,11 +276,128 @@ pub struct Report {
     pub summary: Summary,
 }
 
+/// The front end a text report is written for: it changes only the advice that names a way
+/// to give the tool more input (the command's flags, or the web page's fields).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Frontend {
+    /// The `cors-explain` command: advice names its flags (`--origin`, `--credentials`, ...).
+    #[default]
+    Cli,
+    /// The web page of `cors-explain-web`: advice names the page's fields and choices.
+    Web,
+}
+
+/// The command's flags and, for each kind of input, the web page's control that gives the
+/// same thing; the longest phrases come first so that the shorter ones do not cut them.
+const WEB_PHRASES: &[(&str, &str, &str)] = &[
+    // (the command's words, on the HAR tab, on the `curl -i` output tab)
+    (
+        "pass it to `cors-explain raw ... --preflight-response`",
+        "paste it into \"The preflight's answer\" on the `curl -i` output tab",
+        "paste it into \"The preflight's answer\"",
+    ),
+    (
+        "pass what `curl -i` prints for it with --response",
+        "paste what `curl -i` prints for it into \"The response\" on the `curl -i` output tab",
+        "paste what `curl -i` prints for it into \"The response\"",
+    ),
+    (
+        "pass it with --preflight-response",
+        "paste it into \"The preflight's answer\" on the `curl -i` output tab",
+        "paste it into \"The preflight's answer\"",
+    ),
+    (
+        "no --preflight-response answers it",
+        "no preflight answer was pasted for it",
+        "nothing in \"The preflight's answer\" answers it",
+    ),
+    (
+        "--preflight-response block(s)",
+        "block(s) of \"The preflight's answer\"",
+        "block(s) of \"The preflight's answer\"",
+    ),
+    (
+        "--response has no block",
+        "\"The response\" has no block",
+        "\"The response\" has no block",
+    ),
+    (
+        "--header flags",
+        "lines in \"Headers the page sets\"",
+        "lines in \"Headers the page sets\"",
+    ),
+    (
+        "pass --origin",
+        "type it into \"Page origin, if the file does not tell\"",
+        "fill in \"Page origin\"",
+    ),
+    (
+        "--preflight-response",
+        "\"The preflight's answer\" on the `curl -i` output tab",
+        "\"The preflight's answer\"",
+    ),
+    (
+        "--response",
+        "\"The response\" on the `curl -i` output tab",
+        "\"The response\"",
+    ),
+    (
+        "--origin",
+        "\"Page origin, if the file does not tell\"",
+        "\"Page origin\"",
+    ),
+    (
+        "--credentials",
+        "\"Credentials of every fetch\"",
+        "\"Credentials\"",
+    ),
+    ("--profile", "\"Explain as\"", "\"Explain as\""),
+    ("--url", "\"URL fetched\"", "\"URL fetched\""),
+    ("--method", "\"Method\"", "\"Method\""),
+    (
+        "--header",
+        "\"Headers the page sets\"",
+        "\"Headers the page sets\"",
+    ),
+    ("--mode", "\"Mode\"", "\"Mode\""),
+    ("--api", "\"API\"", "\"API\""),
+];
+
+impl Frontend {
+    /// `text` (advice or an error from the analysis of `input`) in this front end's words:
+    /// unchanged for [`Frontend::Cli`]; for [`Frontend::Web`], each flag of the command and
+    /// the phrases around it name the page's own control instead.
+    pub fn words(self, input: Input, text: &str) -> String {
+        match self {
+            Frontend::Cli => text.to_owned(),
+            Frontend::Web => {
+                if !text.contains("--") {
+                    return text.to_owned();
+                }
+                let mut out = text.to_owned();
+                for (flag, har, raw) in WEB_PHRASES {
+                    if out.contains(flag) {
+                        let page = if input == Input::Raw { raw } else { har };
+                        out = out.replace(flag, page);
+                    }
+                }
+                out
+            }
+        }
+    }
+}
+
 struct Style {
     color: bool,
+    frontend: Frontend,
+    input: Input,
 }
 
 impl Style {
+    /// Text from the analysis (a note, a reason, advice) in the front end's words.
+    fn words(&self, text: &str) -> String {
+        self.frontend.words(self.input, text)
+    }
     fn paint(&self, code: &str, text: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -390,7 +507,7 @@ fn render_failure(out: &mut String, style: &Style, head: &str, status: Status, f
     let _ = writeln!(
         out,
         "{INDENT}{}",
-        style.dim(&format!("[{}]", fail.fix_check))
+        style.dim(&format!("[{}]", style.words(&fail.fix_check)))
     );
 }
 
@@ -408,21 +525,69 @@ fn render_fix(out: &mut String, style: &Style, name: &str, fix: &Fix) {
         let _ = writeln!(out, "{INDENT}  {}", style.green(&format!("{n}: {v}")));
     }
     for a in &fix.also {
-        let _ = writeln!(out, "{INDENT}{}", style.dim(&format!("({a})")));
+        let _ = writeln!(
+            out,
+            "{INDENT}{}",
+            style.dim(&format!("({})", style.words(a)))
+        );
     }
 }
 
 impl Report {
+    /// Rewords the advice in the report's free text (notes, reasons, how the origin was
+    /// found, fix remarks) for `frontend`, as [`Report::render_for`] does for the text: a
+    /// front end that shows the JSON itself (the web page's cards) names its own controls.
+    /// Nothing changes for [`Frontend::Cli`], nor in the analysis itself.
+    pub fn reword_for(&mut self, frontend: Frontend) {
+        if frontend == Frontend::Cli {
+            return;
+        }
+        let input = self.input;
+        let w = |s: &mut String| *s = frontend.words(input, s);
+        let fix = |f: &mut Fix| f.also.iter_mut().for_each(w);
+        let failure = |f: &mut Failure| {
+            w(&mut f.fix_check);
+            fix(&mut f.fix);
+            f.further_fixes.iter_mut().for_each(fix);
+        };
+        w(&mut self.origin_source);
+        w(&mut self.profile_source);
+        self.notes.iter_mut().for_each(w);
+        self.skipped.iter_mut().for_each(|s| w(&mut s.reason));
+        for f in &mut self.fetches {
+            w(&mut f.decision_reason);
+            f.page_gets.iter_mut().for_each(w);
+            f.outcome.reason.iter_mut().for_each(w);
+            f.outcome.expose_fix.iter_mut().for_each(fix);
+            f.failure.iter_mut().for_each(failure);
+            f.with_credentials.iter_mut().for_each(failure);
+            f.engines
+                .iter_mut()
+                .for_each(|e| e.rule.iter_mut().for_each(w));
+            f.notes.iter_mut().for_each(w);
+        }
+    }
+
     /// The report as text for a terminal; `color` adds ANSI colours.
     pub fn render(&self, color: bool) -> String {
-        let style = Style { color };
+        self.render_for(color, Frontend::Cli)
+    }
+
+    /// The report as text for `frontend`: [`Report::render`] is this for the command; for
+    /// the web page the advice names the page's controls rather than the command's flags.
+    pub fn render_for(&self, color: bool, frontend: Frontend) -> String {
+        let style = Style {
+            color,
+            frontend,
+            input: self.input,
+        };
         let mut out = String::new();
         let _ = writeln!(
             out,
             "{} {} (from {})",
             style.bold("Page origin:"),
             self.page_origin,
-            self.origin_source
+            style.words(&self.origin_source)
         );
         let recorded = match (&self.recorded_by, &self.recorded_by_source) {
             (Some(e), Some(src)) => format!("recorded by {e} (from {src}); "),
@@ -436,7 +601,7 @@ impl Report {
             if self.profile_source.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", self.profile_source)
+                format!(" ({})", style.words(&self.profile_source))
             }
         );
         let s = &self.summary;
@@ -460,7 +625,7 @@ impl Report {
         }
         out.push('\n');
         for n in &self.notes {
-            label(&mut out, &style, "note", n);
+            label(&mut out, &style, "note", &style.words(n));
         }
         for f in &self.fetches {
             out.push('\n');
@@ -489,8 +654,8 @@ impl Report {
                 style.bold(&f.url)
             );
             let source = match f.credentials_source {
-                "flag" => "from --credentials".to_owned(),
-                "default" => "the default of fetch(); --credentials to change it".to_owned(),
+                "flag" => style.words("from --credentials"),
+                "default" => style.words("the default of fetch(); --credentials to change it"),
                 "cookie sent" => "a cookie was sent".to_owned(),
                 "no cookie sent" => "assumed: no cookie was sent".to_owned(),
                 other => other.to_owned(),
@@ -504,7 +669,7 @@ impl Report {
                 &mut out,
                 &style,
                 "decision",
-                &format!("{}: {}", f.decision.name(), f.decision_reason),
+                &format!("{}: {}", f.decision.name(), style.words(&f.decision_reason)),
             );
             for (i, w) in f.wire.iter().enumerate() {
                 label(
@@ -537,7 +702,7 @@ impl Report {
                     };
                     let _ = writeln!(out, "{INDENT}{readable}");
                     if let Some(gets) = &f.page_gets {
-                        let _ = writeln!(out, "{INDENT}{gets}");
+                        let _ = writeln!(out, "{INDENT}{}", style.words(gets));
                     }
                     if let Some(fix) = &o.expose_fix {
                         let _ =
@@ -556,7 +721,7 @@ impl Report {
                             &format!(
                                 "{} {}",
                                 style.status(status),
-                                f.outcome.reason.as_deref().unwrap_or("")
+                                style.words(f.outcome.reason.as_deref().unwrap_or(""))
                             ),
                         );
                     }
@@ -623,7 +788,7 @@ impl Report {
                 label(&mut out, &style, "engines", &engines.join("; "));
             }
             for n in &f.notes {
-                label(&mut out, &style, "note", n);
+                label(&mut out, &style, "note", &style.words(n));
             }
         }
         if !self.skipped.is_empty() {
@@ -636,7 +801,7 @@ impl Report {
                     entry,
                     s.method,
                     s.url,
-                    style.dim(&format!("({})", s.reason))
+                    style.dim(&format!("({})", style.words(&s.reason)))
                 );
             }
         }
