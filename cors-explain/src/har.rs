@@ -959,10 +959,11 @@ pub fn parse(text: &str, options: &HarOptions) -> Result<Capture, InputError> {
             mode,
             credentials,
             credentials_source,
-            api: if head.resource_type.as_deref() == Some("xhr") {
-                Api::Xhr
-            } else {
-                Api::Fetch
+            // An element load is worded as its resource kind ("Access to image at ...").
+            api: match element {
+                Some(e) => e.initiator(None).console_api().unwrap_or(Api::Fetch),
+                None if head.resource_type.as_deref() == Some("xhr") => Api::Xhr,
+                None => Api::Fetch,
             },
             element,
             time_ms,

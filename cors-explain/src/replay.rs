@@ -955,11 +955,14 @@ fn fetch_report(
             profile.engine.name()
         ));
     }
+    // Audio and video: no recorded wording of their own.
     if let (Some(element), Ended::Done(Err(_))) = (fetch.element, &run.ended) {
-        notes.push(format!(
-            "the console line above is in fetch()'s words; for an {} load the engines name the resource kind instead, which cors-explain does not render yet",
-            element.name()
-        ));
+        if element.initiator(None).console_api().is_none() {
+            notes.push(format!(
+                "the console line above is in fetch()'s words; for an {} load the engines name the resource kind instead, which has not been recorded",
+                element.name()
+            ));
+        }
     }
     let browser_recorded = fetch
         .exchanges

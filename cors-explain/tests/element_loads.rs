@@ -137,7 +137,15 @@ fn element_loads_are_replayed_with_their_rules() {
     assert_eq!(cors_img["mode"], "cors");
     assert_eq!(cors_img["outcome"]["status"], "blocked");
     assert_eq!(cors_img["failure"]["error"], "MissingAllowOrigin");
-    assert!(cors_img["notes"].to_string().contains("resource kind"));
+    // Chromium names the resource kind, as recorded in tests/browsers/console.
+    assert!(
+        cors_img["failure"]["console"]
+            .as_str()
+            .unwrap()
+            .starts_with("Access to image at "),
+        "{cors_img}"
+    );
+    assert!(!cors_img["notes"].to_string().contains("resource kind"));
 
     let font = &fetches[2];
     assert_eq!(font["element"], "font");
