@@ -622,31 +622,12 @@ impl CorsFetch {
             }
             return self.done();
         }
-        if let Some(failure) = self.pending.take() {
-            // The deferred failure: after this hop's preflight if one goes out, else now.
-            if let Some((Some(Ok(request)), _)) = preflight {
-                self.state = State::AwaitingPreflight {
-                    unsafe_names: SmallVec::new(),
-                    then_fail: Some(failure),
-                };
-                return Action::Send(Outgoing {
-                    kind: OutgoingKind::Preflight,
-                    request,
-                    url: wire_url(self.request.url()),
-                    include_credentials: false,
-                    body: BodyAction::Drop,
-                    hop: index,
-                });
-            }
-            self.fail(failure, cache);
-            return self.done();
-        }
-        match preflight {
-            None | Some((None, _)) => self.send_request(cache),
-            Some((Some(Ok(request)), unsafe_names)) => {
+        match (preflight, self.pending.take()) {
+            // A failure an earlier redirect deferred waits for this preflight's answer.
+            (Some((Some(Ok(request)), unsafe_names)), then_fail) => {
                 self.state = State::AwaitingPreflight {
                     unsafe_names,
-                    then_fail: None,
+                    then_fail,
                 };
                 Action::Send(Outgoing {
                     kind: OutgoingKind::Preflight,
@@ -657,7 +638,13 @@ impl CorsFetch {
                     hop: index,
                 })
             }
-            Some((Some(Err(error)), _)) => {
+            // No preflight goes out: the deferred failure is reported now.
+            (_, Some(failure)) => {
+                self.fail(failure, cache);
+                self.done()
+            }
+            (None | Some((None, _)), None) => self.send_request(cache),
+            (Some((Some(Err(error)), _)), None) => {
                 let failure = Failure {
                     error,
                     at: FailedAt::MainFetch,
