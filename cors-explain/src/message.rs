@@ -683,7 +683,8 @@ const MIN_SCORE: usize = 12;
 pub struct Reading {
     /// The engine whose wording it is: `chromium`, `firefox`, `webkit` or `spec`.
     pub engine: &'static str,
-    /// `fetch`, `xhr`, or `fetch or xhr` when the engine words both alike.
+    /// `fetch`, `xhr`, `fetch or xhr` when the engine words both alike, or `any` when it
+    /// words an element's load (img, script, font, ...) alike too.
     pub api: &'static str,
     /// The `CorsError` variant, e.g. `MethodNotAllowed`.
     pub error: String,
@@ -710,7 +711,7 @@ pub struct Reading {
 pub struct Recognized {
     /// The engine whose wording it is.
     pub engine: &'static str,
-    /// `fetch`, `xhr` or `fetch or xhr`.
+    /// `fetch`, `xhr`, `fetch or xhr` or `any` (see [`Reading::api`]).
     pub api: &'static str,
     /// The `CorsError` variant of the most likely reading.
     pub error: String,
@@ -1006,9 +1007,29 @@ pub fn recognize(text: &str) -> Result<Recognized, NotRecognized> {
         ));
     };
     let ts = templates();
+    // A status the paste gives rules readings out: a redirect is 3xx. For a 3xx status
+    // the redirect reading comes first, since that is what the status says.
+    let status = first
+        .values
+        .get(&Field::Status)
+        .or(first.values.get(&Field::ErrStatus))
+        .and_then(|s| s.parse::<u16>().ok());
+    let is_redirect_reading = |c: &Candidate| {
+        matches!(
+            ts[c.template].error,
+            CorsError::PreflightDisallowedRedirect { .. }
+        )
+    };
+    let mut found: Vec<&Candidate> = found
+        .iter()
+        .filter(|c| !(is_redirect_reading(c) && status.is_some_and(|s| !(300..400).contains(&s))))
+        .collect();
+    if status.is_some_and(|s| (300..400).contains(&s)) {
+        found.sort_by_key(|c| !is_redirect_reading(c));
+    }
     // Group the tied candidates by engine and variant (and then stage and API).
     let mut groups: Vec<(Engine, String, Vec<&Candidate>)> = Vec::new();
-    for c in &found {
+    for c in found {
         let t = &ts[c.template];
         if t.engine != ts[first.template].engine {
             continue;
@@ -1041,9 +1062,24 @@ pub fn recognize(text: &str) -> Result<Recognized, NotRecognized> {
         let api = match apis.as_slice() {
             [Api::Fetch] => "fetch",
             [Api::Xhr] => "xhr",
-            _ => "fetch or xhr",
+            a if a.iter().all(|a| matches!(a, Api::Fetch | Api::Xhr)) => "fetch or xhr",
+            _ => "any",
         };
-        let (r, assumed) = reading(members[0], stages, api);
+        // The other engines' wordings are given for fetch() when the paste fits it: the
+        // most common case, and the one the report's wording assumes.
+        let shown = [Api::Fetch, Api::Xhr]
+            .iter()
+            .find_map(|want| members.iter().find(|c| ts[c.template].api == *want))
+            .unwrap_or(&members[0]);
+        let (mut r, assumed) = reading(shown, stages.clone(), api);
+        if !std::ptr::eq(*shown, members[0]) {
+            // The pasted engine's own wording stays the one that matched the paste.
+            let own = engine_name(ts[members[0].template].engine);
+            let (matched, _) = reading(members[0], stages, api);
+            if let Some(m) = matched.messages.get(own) {
+                r.messages.insert(own, m.clone());
+            }
+        }
         if readings.is_empty() {
             notes.extend(assumed);
         }
@@ -1052,7 +1088,7 @@ pub fn recognize(text: &str) -> Result<Recognized, NotRecognized> {
     let primary = readings[0].clone();
     if readings.len() > 1 {
         notes.push(format!(
-            "{} words {} failures this way; the first reading is the most common, the wording in the other engines tells them apart",
+            "{} words {} failures this way; the first reading is the likeliest (the most common, or what the status says), the wording in the other engines tells them apart",
             capitalized(primary.engine),
             readings.len()
         ));
@@ -1129,7 +1165,10 @@ impl Recognized {
         let api = match self.api {
             "fetch" => "fetch()",
             "xhr" => "XMLHttpRequest",
-            _ => "fetch() or XMLHttpRequest",
+            "fetch or xhr" => "fetch() or XMLHttpRequest",
+            _ => {
+                "any load (fetch(), XMLHttpRequest or an element's; the other engines' words below are for fetch())"
+            }
         };
         if self.engine == "spec" {
             let _ = writeln!(

@@ -555,6 +555,10 @@ fn console_for(err: &CorsError, engine: Engine, fetch: &PageFetch, run: &Run) ->
     if run.wire.last().is_some_and(|w| w.hop > 0) {
         ctx = ctx.with_redirected_from(&first);
     }
+    // WebKit ends its origin-mismatch lines with the failing response's status.
+    if let Some(status) = run.wire.last().and_then(|w| w.status) {
+        ctx = ctx.with_status(status);
+    }
     console_message(err, engine, &ctx)
 }
 
@@ -754,15 +758,39 @@ fn engine_result(fetch: &PageFetch, run: &Run, engine: Engine) -> EngineResult {
     }
 }
 
+/// Whether Chromium, Firefox and WebKit disagree on a fetch (the Spec result is left out).
+fn browsers_differ(engines: &[EngineResult]) -> bool {
+    let browsers: Vec<&EngineResult> = engines
+        .iter()
+        .filter(|e| e.engine != Engine::Spec.name())
+        .collect();
+    browsers.windows(2).any(|w| {
+        (
+            w[0].status,
+            &w[0].error,
+            w[0].decision,
+            &w[0].readable_headers,
+        ) != (
+            w[1].status,
+            &w[1].error,
+            w[1].decision,
+            &w[1].readable_headers,
+        )
+    })
+}
+
+/// The profiles every report compares, in the order the `engines` list shows them.
+const COMPARED: [Profile; 4] = [
+    Profile::CHROMIUM,
+    Profile::FIREFOX,
+    Profile::WEBKIT,
+    Profile::SPEC,
+];
+
 /// Replays every fetch of `capture` under all four profiles and reports, in the words of
 /// `profile`, what happened, why, and how to fix it. See the module docs.
 pub fn explain(capture: &Capture, profile: &Profile) -> Report {
-    let compared = [
-        Profile::CHROMIUM,
-        Profile::FIREFOX,
-        Profile::WEBKIT,
-        Profile::SPEC,
-    ];
+    let compared = COMPARED;
     let n = capture.fetches.len();
     let mut engines: Vec<Vec<EngineResult>> = (0..n).map(|_| Vec::with_capacity(4)).collect();
     let mut reports: Vec<Option<FetchReport>> = (0..n).map(|_| None).collect();
@@ -784,23 +812,7 @@ pub fn explain(capture: &Capture, profile: &Profile) -> Report {
     let mut fetches = Vec::with_capacity(n);
     for (report, engines) in reports.into_iter().zip(engines) {
         let Some(mut report) = report else { continue };
-        let browsers: Vec<&EngineResult> = engines
-            .iter()
-            .filter(|e| e.engine != Engine::Spec.name())
-            .collect();
-        report.engines_differ = browsers.windows(2).any(|w| {
-            (
-                w[0].status,
-                &w[0].error,
-                w[0].decision,
-                &w[0].readable_headers,
-            ) != (
-                w[1].status,
-                &w[1].error,
-                w[1].decision,
-                &w[1].readable_headers,
-            )
-        });
+        report.engines_differ = browsers_differ(&engines);
         report.engines = engines;
         fetches.push(report);
     }
@@ -897,7 +909,15 @@ fn credentials_unknown(capture: &Capture, profile: &Profile, reports: &mut [Fetc
     replay_profile(&sub, profile, |j, run, now| {
         with[j] = Some(fetch_report(j, &sub.fetches[j], &run, profile, now));
     });
-    for (&i, with) in picked.iter().zip(with) {
+    // A fetch explained with credentials compares the engines with credentials too.
+    let mut with_engines: Vec<Vec<EngineResult>> =
+        (0..picked.len()).map(|_| Vec::with_capacity(4)).collect();
+    for p in &COMPARED {
+        replay_profile(&sub, p, |j, run, _| {
+            with_engines[j].push(engine_result(&sub.fetches[j], &run, p.engine));
+        });
+    }
+    for ((&i, with), engines) in picked.iter().zip(with).zip(with_engines) {
         let report = &mut reports[i];
         let recorded = report
             .browser_recorded
@@ -915,6 +935,8 @@ fn credentials_unknown(capture: &Capture, profile: &Profile, reports: &mut [Fetc
                 report.failure = Some(failure);
                 report.credentials = CredentialsMode::Include.as_str();
                 report.credentials_source = "from the browser's recorded error";
+                report.engines_differ = browsers_differ(&engines);
+                report.engines = engines;
             }
             (Some((_, failure)), None) => report.with_credentials = Some(failure),
             (None, Some(b)) => {

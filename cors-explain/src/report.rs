@@ -482,11 +482,19 @@ fn render_failure(out: &mut String, style: &Style, head: &str, status: Status, f
     for more in lines {
         let _ = writeln!(out, "{INDENT}{more}");
     }
-    if matches!(fail.console_engine, "chromium" | "webkit") {
+    // Recorded (tests/data/exports): Chromium's network line for each CORS block there.
+    let network_line = match fail.console_engine {
+        "chromium" => Some("`Failed to load resource: net::ERR_FAILED`"),
+        "webkit" => Some("`Failed to load resource: …`"),
+        _ => None,
+    };
+    if let Some(line) = network_line {
         let _ = writeln!(
             out,
             "{INDENT}{}",
-            style.dim("(not shown: the console's network line for this load, `Failed to load resource: …`, which repeats the failure)")
+            style.dim(&format!(
+                "(not shown: the console's network line for this load, {line}, which repeats the failure)"
+            ))
         );
     }
     label(

@@ -631,18 +631,48 @@ fn message_webkit_two_lines_or_one() {
         assert_eq!(v["values"]["status"], "401");
         assert_eq!(v["whole_message"], true);
         assert_eq!(v["fix"]["status"], 204);
-        // WebKit words a preflight redirect the same way.
+        // WebKit words a preflight redirect the same way, but 401 is not a redirect.
         let errors: Vec<&str> = v["readings"]
             .as_array()
             .unwrap()
             .iter()
             .map(|r| r["error"].as_str().unwrap())
             .collect();
-        assert!(
-            errors.contains(&"PreflightDisallowedRedirect"),
-            "{errors:?}"
-        );
+        assert_eq!(errors, ["PreflightInvalidStatus"]);
     }
+    // With a 3xx status the redirect is the first reading, the status one the second.
+    let out = message(&["--json", &two.replace("401", "302")], None);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let errors: Vec<&str> = v["readings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["error"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        errors,
+        ["PreflightDisallowedRedirect", "PreflightInvalidStatus"]
+    );
+}
+
+#[test]
+fn message_other_engines_words_are_for_fetch_when_the_paste_fits_any_load() {
+    // WebKit's reason line alone is its whole message for an element's load too; the other
+    // engines' words are given for fetch() (they were "Access to script at ..." before),
+    // and the paste's own wording is kept as it matched.
+    let line = "Origin https://app.example is not allowed by Access-Control-Allow-Origin. Status code: 200";
+    let out = message(&["--json", line], None);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["api"], "any");
+    let m = &v["readings"][0]["messages"];
+    assert!(
+        m["chromium"]
+            .as_str()
+            .unwrap()
+            .starts_with("Access to fetch at '<url>'"),
+        "{m}"
+    );
+    assert_eq!(m["webkit"], line);
 }
 
 #[test]
