@@ -32,6 +32,7 @@ expected="$out/expected"
 mkdir -p "$expected"
 har=cors-explain/tests/data/har/chromium-cdp.har
 har2=cors-explain/tests/data/har/firefox-netmonitor.har
+har3=cors-explain/tests/data/exports/chromium-sanitized.har
 message="Access to fetch at 'https://api.example/data' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
 cargo build --quiet -p cors-explain
 cli="$(cd "$target_dir" && pwd)/debug/cors-explain"
@@ -42,6 +43,8 @@ run_cli "$har" --json > "$expected/har.json"
 run_cli "$har" --origin http://127.0.0.1:9999 > "$expected/har-origin.txt"
 run_cli "$har2" > "$expected/har2.txt"
 run_cli "$har2" --json > "$expected/har2.json"
+run_cli "$har3" > "$expected/har3.txt"
+run_cli "$har3" --json > "$expected/har3.json"
 run_cli message "$message" > "$expected/message.txt"
 run_cli message --json "$message" > "$expected/message.json"
 # A big HAR (~22 MB): the recording's entries and 1000 more copies of its passing GET, each
@@ -77,8 +80,8 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 PLAYWRIGHT_DIR="$out" PAGE_URL="http://127.0.0.1:$port/index.html" OUT_DIR="$out" \
-  EXPECTED_DIR="$expected" HAR="$PWD/$har" HAR2="$PWD/$har2" MESSAGE="$message" \
+  EXPECTED_DIR="$expected" HAR="$PWD/$har" HAR2="$PWD/$har2" HAR3="$PWD/$har3" MESSAGE="$message" \
   WWW_DIR="$PWD/cors-explain-web/www" BIG_HAR="$big" BIG_HAR_BYTES="$(wc -c < "$big")" \
   timeout 240 node --test --test-reporter=spec cors-explain-web/tests/page.mjs
-echo "screenshots: $out/har.png $out/message.png $out/raw.png $out/big.png"
+echo "screenshots: $out/har.png $out/message.png $out/raw.png $out/big.png $out/real-export.png"
 echo "web page test took $(( $(date +%s) - started )) s"

@@ -4,7 +4,7 @@
 //
 // Environment: PLAYWRIGHT_DIR (where playwright-core is installed), PAGE_URL, OUT_DIR (for
 // screenshots), EXPECTED_DIR (the command's outputs), HAR (the HAR file fed in), HAR2 (a
-// second HAR, dropped onto the page), MESSAGE (the console message fed in), WWW_DIR (the page's
+// second HAR, dropped onto the page), HAR3 (a real Chromium default export), MESSAGE (the console message fed in), WWW_DIR (the page's
 // directory, opened from disk too), BIG_HAR and BIG_HAR_BYTES (a generated HAR of ~20 MB).
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -52,6 +52,10 @@ after(async () => {
 
 const shot = async (name, fullPage = true) => {
   const file = path.join(OUT_DIR, name);
+  // Cards off screen are not painted (content-visibility: auto); a full-page shot paints them.
+  if (fullPage) {
+    await page.evaluate(() => document.querySelectorAll('article.fetch').forEach((a) => { a.style.contentVisibility = 'visible'; }));
+  }
   await page.screenshot({ path: file, fullPage });
   console.log(`screenshot: ${file}`);
 };
@@ -304,9 +308,30 @@ test('opened straight from disk (file://), the page works without any server', a
   await local.close();
 });
 
+test('a real Chromium default export: every blocked fetch blocked, in Chromium\'s words, as the command says', async () => {
+  // DevTools' own sanitized export (no Cookie, no Authorization) of the ten situations.
+  await page.setInputFiles('#har-file', env('HAR3'));
+  const cli = expectedJson('har3.json');
+  await page.waitForFunction((n) => document.getElementById('summary')?.dataset.fetches === String(n) &&
+    document.getElementById('text-report')?.textContent.includes('s10-localhost') &&
+    !document.body.dataset.busy, cli.summary.fetches, { timeout: 15000 });
+  assert.equal(cli.summary.blocked, 8);
+  assert.equal(Number(await page.$eval('#summary', (e) => e.dataset.blocked)), 8);
+  for (const f of cli.fetches.filter((x) => x.outcome.status === 'blocked')) {
+    const card = page.locator(`article.fetch:has(h3 .num:text-is("#${f.index}"))`);
+    assert.equal(await card.getAttribute('data-status'), 'blocked', `#${f.index}`);
+    assert.ok((await card.textContent()).includes(f.failure.console), `#${f.index} shows Chromium's line`);
+  }
+  assertSameReport(await textReport(), expected('har3.txt'));
+  await shot('real-export.png');
+});
+
 test('nothing was requested but the page\'s own files, and nothing went wrong', async () => {
   const origin = new URL(PAGE_URL).origin;
   const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(foreign, []);
+  // Served over http, the page fetches the .wasm and never loads its 3 MB base64 copy.
+  assert.ok(requests.some((u) => u.endsWith('/cors_explain_web.wasm')), 'the .wasm was fetched');
+  assert.deepEqual(requests.filter((u) => u.endsWith('/cors_explain_web.js')), []);
   assert.deepEqual(problems, []);
 });

@@ -28,16 +28,27 @@ function base64Bytes(b64) {
   return bytes;
 }
 
+// The base64 copy of the module (written by build.sh), loaded only when needed: a classic
+// script loads from file://, where fetch() of the .wasm does not.
+function loadBase64Copy() {
+  return new Promise((resolve) => {
+    const s = document.createElement('script');
+    s.src = 'cors_explain_web.js';
+    s.onload = () => resolve(window.CORS_EXPLAIN_WASM ? base64Bytes(window.CORS_EXPLAIN_WASM) : null);
+    s.onerror = () => resolve(null);
+    document.head.appendChild(s);
+  });
+}
+
 async function loadModule() {
-  // The .wasm beside the page when served; its base64 copy (cors_explain_web.js, inlined
-  // by the build script) from file://, where a .wasm cannot be fetched.
+  // The .wasm beside the page when served; its base64 copy from file://.
   const served = location.protocol !== 'file:';
   let bytes;
   if (served) {
     const r = await fetch('cors_explain_web.wasm').catch(() => null);
     if (r && r.ok) bytes = await r.arrayBuffer();
   }
-  if (!bytes && window.CORS_EXPLAIN_WASM) bytes = base64Bytes(window.CORS_EXPLAIN_WASM);
+  if (!bytes) bytes = await loadBase64Copy();
   if (!bytes) throw new Error('cors_explain_web.wasm is missing');
   compiled = await WebAssembly.compile(bytes);
   if (served) await startWorker();
