@@ -286,6 +286,14 @@ impl PreflightCache {
         self.rules.wildcard_entries_reused
     }
 
+    fn wildcard(&self, allowed: bool, include: bool) -> Wildcard {
+        Wildcard {
+            allowed,
+            by_request: self.rules.wildcard_by_request_credentials,
+            include,
+        }
+    }
+
     fn header_wildcard_ok(&self, name: &[u8]) -> bool {
         header_wildcard_ok(&self.rules, name)
     }
@@ -310,7 +318,8 @@ impl PreflightCache {
     ///
     /// <https://fetch.spec.whatwg.org/#concept-cache-match-method>. A `*` stored from a
     /// credentialed preflight is not a wildcard (the gap the standard leaves open, closed as
-    /// Chromium closes it).
+    /// Chromium closes it), unless the profile judges it by the request's credentials
+    /// ([`CacheRules::wildcard_by_request_credentials`]).
     pub fn method_cache_entry_match(
         &mut self,
         request: &Request<'_>,
@@ -319,13 +328,13 @@ impl PreflightCache {
         now: Timestamp,
     ) -> bool {
         let include = request.credentials_mode() == CredentialsMode::Include;
-        let wildcard_ok = self.method_wildcard_ok();
+        let wildcard = self.wildcard(self.method_wildcard_ok(), include);
         !self.never_reused(request)
             && self.live_slot(request, partition).is_some_and(|s| {
                 s.items.iter().any(|i| {
                     i.live(now)
                         && i.entry_match(include)
-                        && i.method_match(method.as_str().as_bytes(), wildcard_ok)
+                        && i.method_match(method.as_str().as_bytes(), wildcard)
                 })
             })
     }
@@ -342,11 +351,11 @@ impl PreflightCache {
         now: Timestamp,
     ) -> bool {
         let include = request.credentials_mode() == CredentialsMode::Include;
-        let wildcard_ok = self.header_wildcard_ok(name);
+        let wildcard = self.wildcard(self.header_wildcard_ok(name), include);
         !self.never_reused(request)
             && self.live_slot(request, partition).is_some_and(|s| {
                 s.items.iter().any(|i| {
-                    i.live(now) && i.entry_match(include) && i.header_match(name, wildcard_ok)
+                    i.live(now) && i.entry_match(include) && i.header_match(name, wildcard)
                 })
             })
     }
@@ -376,11 +385,11 @@ impl PreflightCache {
                 .lookup_exempt_methods
                 .iter()
                 .any(|m| m.as_bytes() == method);
-        let method_wildcard = self.method_wildcard_ok();
-        let header_wildcards: SmallVec<[bool; 8]> = need
+        let method_wildcard = self.wildcard(self.method_wildcard_ok(), include);
+        let header_wildcards: SmallVec<[Wildcard; 8]> = need
             .unsafe_headers
             .iter()
-            .map(|n| self.header_wildcard_ok(n.as_str().as_bytes()))
+            .map(|n| self.wildcard(self.header_wildcard_ok(n.as_str().as_bytes()), include))
             .collect();
         let Some(slot) = self.live_slot(request, partition) else {
             return true;
@@ -401,12 +410,12 @@ impl PreflightCache {
             need.unsafe_headers
                 .iter()
                 .zip(header_wildcards)
-                .any(|(name, wildcard_ok)| {
+                .any(|(name, wildcard)| {
                     !slot
                         .items
                         .iter()
                         .filter(live)
-                        .any(|i| i.header_match(name.as_str().as_bytes(), wildcard_ok))
+                        .any(|i| i.header_match(name.as_str().as_bytes(), wildcard))
                 });
         method_missing || header_missing
     }
@@ -500,6 +509,13 @@ impl PreflightCache {
         let rules = self.rules;
         let shape = self.rules.shape;
         let method_wildcard = self.method_wildcard_ok();
+        // Storing matches by the entries' own credentials (a `ReplacePerUrl` profile, the
+        // only one judging `*` by the request, starts the slot afresh anyway).
+        let stored = |allowed| Wildcard {
+            allowed,
+            by_request: false,
+            include,
+        };
         let Some(slot) = self.slots[id].as_mut() else {
             return;
         };
@@ -523,10 +539,12 @@ impl PreflightCache {
                 i.kind == kind
                     && i.entry_match(include)
                     && match kind {
-                        Kind::Method => i.method_match(token, method_wildcard),
+                        Kind::Method => i.method_match(token, stored(method_wildcard)),
                         // The same match as a lookup: a cached `*` does not stand in for
                         // Authorization, so an explicit grant for it gets its own entry.
-                        Kind::Header => i.header_match(token, header_wildcard_ok(&rules, token)),
+                        Kind::Header => {
+                            i.header_match(token, stored(header_wildcard_ok(&rules, token)))
+                        }
                     }
             });
             match existing {
@@ -800,16 +818,39 @@ impl Item {
         self.credentials || !include
     }
 
-    fn method_match(&self, method: &[u8], wildcard_ok: bool) -> bool {
+    fn method_match(&self, method: &[u8], wildcard: Wildcard) -> bool {
         self.kind == Kind::Method
-            && (*self.token == *method
-                || (wildcard_ok && *self.token == *b"*" && !self.credentials))
+            && (*self.token == *method || (*self.token == *b"*" && wildcard.covers(self)))
     }
 
-    fn header_match(&self, name: &[u8], wildcard_ok: bool) -> bool {
+    fn header_match(&self, name: &[u8], wildcard: Wildcard) -> bool {
         self.kind == Kind::Header
             && (self.token.eq_ignore_ascii_case(name)
-                || (wildcard_ok && *self.token == *b"*" && !self.credentials))
+                || (*self.token == *b"*" && wildcard.covers(self)))
+    }
+}
+
+/// Whether a cached `*` stands in for the method or header name being looked up.
+#[derive(Clone, Copy)]
+struct Wildcard {
+    /// The profile reuses `*` entries for this name at all.
+    allowed: bool,
+    /// [`CacheRules::wildcard_by_request_credentials`].
+    by_request: bool,
+    /// The looking-up request's credentials mode is `include`.
+    include: bool,
+}
+
+impl Wildcard {
+    fn covers(self, item: &Item) -> bool {
+        // A `*` is a literal under credentials: those the entry was stored with, or those of
+        // the request looking it up (WebKit).
+        self.allowed
+            && if self.by_request {
+                !self.include
+            } else {
+                !item.credentials
+            }
     }
 }
 

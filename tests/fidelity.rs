@@ -436,3 +436,63 @@ fn preflight_again_after_redirect_counts_a_cached_first_hop() {
     assert_eq!(second(&Profile::WEBKIT), (0, 1));
     assert_eq!(second(&Profile::CHROMIUM), (0, 0));
 }
+
+/// A credentialed `PUT` answered `Access-Control-Allow-Methods: PUT, *` with credentials
+/// allowed (it passes; `*` is a literal for it), then a `DELETE` in `second`'s credentials
+/// mode: the preflights that `DELETE` sends.
+fn delete_after_credentialed_star(profile: &Profile, second: fetch_cors::CredentialsMode) -> usize {
+    use fetch_cors::CredentialsMode;
+    let mut cache = PreflightCache::new(profile);
+    let star = |req: &http::Request<()>| {
+        let origin = header(req, "origin").unwrap();
+        let mut h = vec![
+            ("access-control-allow-origin", origin.as_str()),
+            ("access-control-allow-credentials", "true"),
+        ];
+        if req.method() == Method::OPTIONS {
+            h.push(("access-control-allow-methods", "PUT, *"));
+            h.push(("access-control-max-age", "60"));
+        }
+        respond(
+            if req.method() == Method::OPTIONS {
+                204
+            } else {
+                200
+            },
+            &h,
+        )
+    };
+    let put = fetch("PUT", "https://b.example/r", &[]);
+    let include = run(
+        &put,
+        |r| r.with_credentials(CredentialsMode::Include),
+        profile,
+        &mut cache,
+        star,
+    );
+    assert!(include.ok);
+    let delete = fetch("DELETE", "https://b.example/r", &[]);
+    run(
+        &delete,
+        |r| r.with_credentials(second),
+        profile,
+        &mut cache,
+        server(&[]),
+    )
+    .preflights_to("https://b.example/r")
+}
+
+#[test]
+fn wildcard_by_request_credentials_lets_a_credentialed_star_serve_uncredentialed_requests() {
+    use fetch_cors::CredentialsMode::{Include, Omit, SameOrigin};
+    // `fidelity-14-star-method-cred-pass-then-omit-bp`: WebKit sends no second preflight.
+    assert_eq!(delete_after_credentialed_star(&Profile::SPEC, Omit), 1);
+    let mut by_request = Profile::SPEC;
+    by_request.cache.wildcard_by_request_credentials = true;
+    assert_eq!(delete_after_credentialed_star(&by_request, Omit), 0);
+    assert_eq!(delete_after_credentialed_star(&by_request, SameOrigin), 0);
+    // `fidelity-14-star-method-cred-fail-then-include-bp`: under credentials it stays literal.
+    assert_eq!(delete_after_credentialed_star(&by_request, Include), 1);
+    assert_eq!(delete_after_credentialed_star(&Profile::WEBKIT, Omit), 0);
+    assert_eq!(delete_after_credentialed_star(&Profile::CHROMIUM, Omit), 1);
+}

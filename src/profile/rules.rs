@@ -214,6 +214,14 @@ pub struct CacheRules {
     /// fetch (the standard clears on any network error of the preflight branch). Every engine
     /// keeps them (`fidelity-6-redirect-error-bp`).
     pub clear_on_redirect_mode_error: bool,
+    /// Whether a cached `*` is a wildcard for every request not in credentials mode `include`,
+    /// whatever credentials it was stored with (WebKit: a `*` from a credentialed preflight,
+    /// even one that then rejected its request, serves a later `omit` or `same-origin`
+    /// request; `fidelity-14-star-method-cred-fail-then-omit-bp`,
+    /// `fidelity-14-star-header-cred-pass-then-omit-bp`). Otherwise a `*` stored with
+    /// credentials stays a literal (Chromium, Firefox, and `Profile::SPEC`, which closes the
+    /// standard's gap that way).
+    pub wildcard_by_request_credentials: bool,
     /// Whether a preflight response that passes the CORS check and the status check is stored
     /// before the method and header checks, so even a rejected preflight is cached (WebKit;
     /// `cache-failed-method-not-cached-bp`).

@@ -2043,6 +2043,54 @@ def theme_fidelity(c: Corpus):
         body = dict(method="PUT", body="x") if name.startswith("put") else {}
         c.add(t, f"13-{name}", f"item 13: {why}", steps_of((dict(fk, **body), lambda sid, hops=hops: chain(sid, hops))))
 
+    # 14. WebKit: a `*` cached from a credentialed preflight (even one that then rejected
+    # the request) serves a later uncredentialed request as a wildcard (holdout
+    # holdout-0103/0251/0719/0835/0967/1171-opaque); each with controls.
+    DEL = dict(method="DELETE", body="x")
+    XT = [("X-T", "1")]
+    XU = [("X-U", "1")]
+    pf_del = PF(methods="DELETE", max_age=60)
+    pf_xt = PF(headers="x-t", max_age=60)
+    for o in ("Bp", "B"):
+        lo = o.lower()
+        c.add(t, f"14-star-method-cred-fail-then-omit-{lo}", "item 14: DELETE (include) answered ACAM * with -Allow-Credentials (max-age 60): "
+              "the literal * rejects DELETE; then DELETE (omit): is the rejected * entry reused as a wildcard?",
+              steps_of((dict(origin=o, credentials="include", **DEL), SV(PF(methods="*", cred=True, max_age=60), [OK(cred=True)])),
+                       (dict(origin=o, credentials="omit", **DEL), SV(pf_del, [OK()]))))
+    c.add(t, "14-star-method-cred-fail-then-include-bp", "item 14 control: as 14-star-method-cred-fail-then-omit-bp, the second DELETE with credentials: * stays literal",
+          steps_of((dict(origin="Bp", credentials="include", **DEL), SV(PF(methods="*", cred=True, max_age=60), [OK(cred=True)])),
+                   (dict(origin="Bp", credentials="include", **DEL), SV(PF(methods="DELETE", cred=True, max_age=60), [OK(cred=True)]))))
+    c.add(t, "14-star-method-cred-pass-then-omit-bp", "item 14: PUT (include) answered ACAM 'PUT, *' with -Allow-Credentials (passes; entries PUT and *), "
+          "then DELETE (omit): does the credentialed * entry cover DELETE?",
+          steps_of((dict(origin="Bp", credentials="include", method="PUT", body="x"), SV(PF(methods="PUT, *", cred=True, max_age=60), [OK(cred=True)])),
+                   (dict(origin="Bp", credentials="omit", **DEL), SV(pf_del, [OK()]))))
+    c.add(t, "14-star-method-omit-then-omit-bp", "item 14 control: DELETE (omit) answered ACAM * (a wildcard, passes), then DELETE (omit) again",
+          steps_of((dict(origin="Bp", credentials="omit", **DEL), SV(PF(methods="*", max_age=60), [OK()])),
+                   (dict(origin="Bp", credentials="omit", **DEL), SV(pf_del, [OK()]))))
+    c.add(t, "14-star-header-cred-fail-then-omit-bp", "item 14: GET with X-T (include) answered ACAH * with -Allow-Credentials: the literal * rejects x-t; "
+          "then GET with X-T (omit)",
+          steps_of((dict(origin="Bp", credentials="include", headers=XT), SV(PF(headers="*", cred=True, max_age=60), [OK(cred=True)])),
+                   (dict(origin="Bp", credentials="omit", headers=XT), SV(pf_xt, [OK()]))))
+    c.add(t, "14-star-header-cred-pass-then-omit-bp", "item 14: GET with X-T (include) answered ACAH 'x-t, *' with -Allow-Credentials (passes), "
+          "then GET with X-U (omit): does the credentialed * entry cover x-u?",
+          steps_of((dict(origin="Bp", credentials="include", headers=XT), SV(PF(headers="x-t, *", cred=True, max_age=60), [OK(cred=True)])),
+                   (dict(origin="Bp", credentials="omit", headers=XU), SV(PF(headers="x-u", max_age=60), [OK()]))))
+    c.add(t, "14-star-header-cred-fail-then-same-origin-bp", "item 14: as 14-star-header-cred-fail-then-omit-bp, the second GET with credentials same-origin (none cross-origin)",
+          steps_of((dict(origin="Bp", credentials="include", headers=XT), SV(PF(headers="*", cred=True, max_age=60), [OK(cred=True)])),
+                   (dict(origin="Bp", credentials="same-origin", headers=XT), SV(pf_xt, [OK()]))))
+    c.add(t, "14-star-auth-cred-fail-then-omit-bp", "item 14: GET with Authorization (include) answered ACAH * with -Allow-Credentials, then GET with Authorization (omit)",
+          steps_of((dict(origin="Bp", credentials="include", headers=AUTH), SV(PF(headers="*", cred=True, max_age=60), [OK(cred=True)])),
+                   (dict(origin="Bp", credentials="omit", headers=AUTH), SV(PF(headers="authorization", max_age=60), [OK()]))))
+    c.add(t, "14-opaque-star-cred-fail-then-same-origin-bp", "item 14: from the opaque frame, GET with Content-Type json (include) answered ACAM * and ACAH * "
+          "with -Allow-Credentials (no max-age), then the frame's GET with Content-Type json (same-origin)",
+          steps_of((dict(origin="Bp", page="opaque", credentials="include", headers=JSON),
+                    SV(PF(origin="null", methods="*", headers="*", cred=True), [OK(origin="null", cred=True)])),
+                   (dict(origin="Bp", page="opaque", credentials="same-origin", headers=JSON),
+                    SV(PF(origin="null", methods="GET", headers="content-type", max_age=60), [OK(origin="null")]))))
+    c.add(t, "14-star-header-cred-fail-then-omit-xhr-bp", "item 14: as 14-star-header-cred-fail-then-omit-bp, both requests by XHR (withCredentials true, then false)",
+          steps_of((dict(origin="Bp", credentials="include", headers=XT, api="xhr"), SV(PF(headers="*", cred=True, max_age=60), [OK(cred=True)])),
+                   (dict(origin="Bp", credentials="omit", headers=XT, api="xhr"), SV(pf_xt, [OK()]))))
+
 # --------------------------------------------------------------------------
 # holdout: a second seeded-random family, kept out of the tuned corpus
 #
@@ -2055,6 +2103,10 @@ def theme_fidelity(c: Corpus):
 HOLDOUT_DIR = HERE.parent / "holdout" / "scenarios"
 HOLDOUT_SEED = "holdout-20261202"
 HOLDOUT_COUNT = 1200
+# A second, fresh holdout, generated and recorded after the first one had been read to find
+# behaviours (issue 11 items 11-14): same families, another seed, never tuned against.
+HOLDOUT2_SEED = "holdout2-20261203"
+HOLDOUT2_COUNT = 1000
 LETTERS = ("A", "B", "Bp", "C")
 H_METHODS = ("GET", "GET", "POST", "PUT", "DELETE", "patch", "HEAD", "put", "OPTIONS", "FOO")
 H_HEADERS = (("X-T", "1"), ("Content-Type", "application/json"), ("Accept-Language", "en"), ("Authorization", "Bearer x"),
@@ -2268,13 +2320,13 @@ def m_cache_mode(rng, steps, sid):
 HOLDOUT_MUTATIONS = MUTATIONS + [m_redirect_mode, m_drop_preflight_grant, m_acao_list, m_cache_mode]
 
 
-def holdout_corpus(count=HOLDOUT_COUNT) -> list[dict]:
+def holdout_corpus(count=HOLDOUT_COUNT, seed=HOLDOUT_SEED, prefix="holdout") -> list[dict]:
     names = list(H_FAMILIES)
     out, ids = [], set()
     for i in range(count):
-        rng = random.Random(f"{HOLDOUT_SEED}-{i}")
+        rng = random.Random(f"{seed}-{i}")
         fam = names[i % len(names)]
-        sid = f"holdout-{i:04d}-{fam}"
+        sid = f"{prefix}-{i:04d}-{fam}"
         notes: list[str] = []
         steps = H_FAMILIES[fam](rng, sid, notes)
         done = []
@@ -2288,7 +2340,7 @@ def holdout_corpus(count=HOLDOUT_COUNT) -> list[dict]:
         if not 1 <= len(steps) <= 3 or sid in ids or not ID_RE.match(sid):
             raise SystemExit(f"holdout: bad case {sid}")
         ids.add(sid)
-        why = (f"holdout seed index {i} (seed '{HOLDOUT_SEED}-{i}'), family {fam}: " + " / ".join(notes)
+        why = (f"{prefix} seed index {i} (seed '{seed}-{i}'), family {fam}: " + " / ".join(notes)
                + ("; mutations: " + "; ".join(done) if done else ""))
         out.append({"id": sid, "theme": "random", "why": why, "steps": steps})
     return out
@@ -2325,7 +2377,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="compare with the files on disk instead of writing")
     ap.add_argument("--out-dir", default=str(OUT_DIR))
-    ap.add_argument("--holdout-dir", default=str(HOLDOUT_DIR), help="where holdout.jsonl goes (default tests/browsers/holdout/scenarios)")
+    ap.add_argument("--holdout-dir", default=str(HOLDOUT_DIR), help="where holdout.jsonl and holdout2.jsonl go (default tests/browsers/holdout/scenarios)")
     args = ap.parse_args()
     c = build_corpus()
     out = Path(args.out_dir)
@@ -2354,26 +2406,27 @@ def main() -> int:
             path.write_text(text, encoding="utf-8")
         print(f"{theme:17} {len(scs):4d}")
     print(f"{'total':17} {total:4d}  (sleep_before_ms total {sleep_ms} ms)")
-    # the holdout family, outside the tuned corpus
-    hold = holdout_corpus()
-    clash = {s["id"] for s in hold} & (c.ids | smoke_ids)
-    if clash:
-        raise SystemExit(f"holdout ids clash with the corpus: {sorted(clash)[:5]}")
-    hdir = Path(args.holdout_dir)
-    hpath = hdir / "holdout.jsonl"
-    text = render(hold)
-    if args.check:
-        if not hpath.exists() or hpath.read_text(encoding="utf-8") != text:
-            print(f"differs: {hpath}")
-            stale = True
-    else:
-        hdir.mkdir(parents=True, exist_ok=True)
-        hpath.write_text(text, encoding="utf-8")
-    fams = {}
-    for sc in hold:
-        fams[sc["id"].rsplit("-", 1)[1]] = fams.get(sc["id"].rsplit("-", 1)[1], 0) + 1
-    print(f"{'holdout':17} {len(hold):4d}  ({', '.join(f'{k} {v}' for k, v in fams.items())}; "
-          f"{sum(len(sc['steps']) for sc in hold)} steps, written to {hpath})")
+    # the holdout families, outside the tuned corpus
+    for name, hold in (("holdout", holdout_corpus()),
+                       ("holdout2", holdout_corpus(HOLDOUT2_COUNT, HOLDOUT2_SEED, "holdout2"))):
+        clash = {s["id"] for s in hold} & (c.ids | smoke_ids)
+        if clash:
+            raise SystemExit(f"{name} ids clash with the corpus: {sorted(clash)[:5]}")
+        hdir = Path(args.holdout_dir)
+        hpath = hdir / f"{name}.jsonl"
+        text = render(hold)
+        if args.check:
+            if not hpath.exists() or hpath.read_text(encoding="utf-8") != text:
+                print(f"differs: {hpath}")
+                stale = True
+        else:
+            hdir.mkdir(parents=True, exist_ok=True)
+            hpath.write_text(text, encoding="utf-8")
+        fams = {}
+        for sc in hold:
+            fams[sc["id"].rsplit("-", 1)[1]] = fams.get(sc["id"].rsplit("-", 1)[1], 0) + 1
+        print(f"{name:17} {len(hold):4d}  ({', '.join(f'{k} {v}' for k, v in fams.items())}; "
+              f"{sum(len(sc['steps']) for sc in hold)} steps, written to {hpath})")
     return 1 if stale else 0
 
 
