@@ -186,6 +186,15 @@ test('a pasted console message: the rule, the fix and the other browsers\' words
   await shot('message.png');
 });
 
+test('WebKit\'s reason line alone: read for any load, the other engines\' words for fetch()', async () => {
+  await page.fill('#message-text', 'Preflight response is not successful. Status code: 401');
+  await page.click('#message-go');
+  await page.waitForSelector('article.message[data-error="PreflightInvalidStatus"]');
+  const meta = await page.textContent('#report .meta');
+  assert.match(meta, /WebKit's wording, any load \(fetch\(\), XMLHttpRequest or an element's/);
+  assert.match(await page.textContent('article.message'), /Access to fetch at '<url>'/);
+});
+
 test('a message the tool does not know is said to be unknown', async () => {
   await page.fill('#message-text', 'Uncaught TypeError: x is undefined');
   await page.click('#message-go');

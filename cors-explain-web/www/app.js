@@ -306,11 +306,18 @@ function renderReport(report, later) {
 }
 
 const ENGINE_NAME = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit', spec: 'the standard' };
+// The command's words for the message's API (message.rs, Recognized::render).
+const API_WORDS = {
+  fetch: 'fetch()',
+  xhr: 'XMLHttpRequest',
+  'fetch or xhr': 'fetch() or XMLHttpRequest',
+  any: 'any load (fetch(), XMLHttpRequest or an element\'s; the other engines\' words below are for fetch())',
+};
 
 function renderMessage(m) {
   const main = m.readings[0];
   const parts = [
-    el('p', { class: 'meta' }, `Recognized: ${ENGINE_NAME[m.engine] || m.engine}'s wording, ${m.api}`,
+    el('p', { class: 'meta' }, `Recognized: ${ENGINE_NAME[m.engine] || m.engine}'s wording, ${API_WORDS[m.api] || m.api}`,
       m.whole_message ? '' : ' (part of the message)'),
     el('article', { class: 'fetch blocked message', 'data-error': m.error },
       el('h3', {}, badge('blocked'), ' ', el('code', {}, m.error)),
