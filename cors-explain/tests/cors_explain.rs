@@ -632,23 +632,13 @@ fn message_webkit_two_lines_or_one() {
         assert_eq!(v["whole_message"], true);
         assert_eq!(v["fix"]["status"], 204);
         // WebKit words a preflight redirect the same way, but 401 is not a redirect.
-        let errors: Vec<&str> = v["readings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["error"].as_str().unwrap())
-            .collect();
+        let errors = reading_errors(&v);
         assert_eq!(errors, ["PreflightInvalidStatus"]);
     }
     // With a 3xx status the redirect is the first reading, the status one the second.
     let out = message(&["--json", &two.replace("401", "302")], None);
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let errors: Vec<&str> = v["readings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["error"].as_str().unwrap())
-        .collect();
+    let errors = reading_errors(&v);
     assert_eq!(
         errors,
         ["PreflightDisallowedRedirect", "PreflightInvalidStatus"]
@@ -692,4 +682,14 @@ fn message_is_in_help() {
     let out = run(&["message", "--help"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Exit status: 0 recognized"));
+}
+
+/// The `error` of each reading of a `message --json` answer, first reading first.
+fn reading_errors(answer: &Value) -> Vec<&str> {
+    answer["readings"]
+        .as_array()
+        .expect("readings")
+        .iter()
+        .map(|r| r["error"].as_str().expect("error"))
+        .collect()
 }

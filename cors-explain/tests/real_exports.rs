@@ -285,12 +285,7 @@ fn webkit_console_lines_name_the_rule() {
         assert_eq!(r["whole_message"], true, "{id}");
         // WebKit words a missing, a mismatched and an invalid Access-Control-Allow-Origin
         // alike; the right one must be among the readings.
-        let readings: Vec<&str> = r["readings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x["error"].as_str().unwrap())
-            .collect();
+        let readings = reading_errors(&r);
         assert!(
             readings.contains(&want),
             "webkit {id}: {readings:?}, want {want}"
@@ -337,12 +332,7 @@ fn every_engines_line_is_recognized_as_what_it_is() {
             let (code, r) = explain(&["message", "--json", &lines.join("\n")]);
             assert_eq!(code, 0, "{browser} {id}");
             assert_eq!(r["engine"], browser, "{browser} {id}");
-            let readings: Vec<&str> = r["readings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x["error"].as_str().unwrap())
-                .collect();
+            let readings = reading_errors(&r);
             assert!(
                 readings.contains(&want),
                 "{browser} {id}: {readings:?}, want {want}"
@@ -387,4 +377,14 @@ fn chromium_network_lines_are_named_as_chromium_logs_them() {
             .count(),
         blocked
     );
+}
+
+/// The `error` of each reading of a `message --json` answer, first reading first.
+fn reading_errors(answer: &Value) -> Vec<&str> {
+    answer["readings"]
+        .as_array()
+        .expect("readings")
+        .iter()
+        .map(|r| r["error"].as_str().expect("error"))
+        .collect()
 }

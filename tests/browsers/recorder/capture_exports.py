@@ -53,7 +53,7 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -62,7 +62,6 @@ import capture_har  # noqa: E402  (Pipe, stop, Firefox prefs)
 import record  # noqa: E402  (console parsing, WebSocket, MiniBrowser)
 
 ROOT = HERE.parents[2]
-PORTS = (8821, 8822, 8823)
 A = "http://127.0.0.1:8821"
 B = "http://127.0.0.1:8822"
 BP = "http://localhost:8822"
@@ -173,35 +172,8 @@ def answer(h: BaseHTTPRequestHandler) -> tuple[int, list[tuple[str, str]], bytes
     return 404, text, b"not found"
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def handle_one(self):
-        if self.command in ("POST", "PUT") and self.path != "/ctl/results":
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        status, headers, body = answer(self)
-        self.send_response(status)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    do_GET = do_POST = do_PUT = do_OPTIONS = do_HEAD = handle_one
-
-
-def serve() -> list[ThreadingHTTPServer]:
-    servers = []
-    for port in PORTS:
-        s = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        threading.Thread(target=s.serve_forever, daemon=True).start()
-        servers.append(s)
-    return servers
+class Handler(capture_har.Handler):
+    answer = staticmethod(answer)
 
 
 def wait_results(proc: subprocess.Popen, seconds: float, name: str) -> None:
@@ -423,7 +395,7 @@ def main() -> None:
     args = ap.parse_args()
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    servers = serve()
+    servers = capture_har.serve(Handler)
     try:
         for name in args.browser:
             STATE["results"] = None
