@@ -787,14 +787,16 @@ const COMPARED: [Profile; 4] = [
     Profile::SPEC,
 ];
 
-/// Replays every fetch of `capture` under all four profiles and reports, in the words of
-/// `profile`, what happened, why, and how to fix it. See the module docs.
-pub fn explain(capture: &Capture, profile: &Profile) -> Report {
-    let compared = COMPARED;
+/// Replays `capture` under the [`COMPARED`] profiles (and `profile`, when it is none of
+/// them): each fetch's report in the words of `profile`, and its result under each profile.
+fn replay_compared(
+    capture: &Capture,
+    profile: &Profile,
+) -> (Vec<Option<FetchReport>>, Vec<Vec<EngineResult>>) {
     let n = capture.fetches.len();
     let mut engines: Vec<Vec<EngineResult>> = (0..n).map(|_| Vec::with_capacity(4)).collect();
     let mut reports: Vec<Option<FetchReport>> = (0..n).map(|_| None).collect();
-    for p in &compared {
+    for p in &COMPARED {
         let is_primary = p == profile;
         replay_profile(capture, p, |i, run, now| {
             let fetch = &capture.fetches[i];
@@ -804,11 +806,19 @@ pub fn explain(capture: &Capture, profile: &Profile) -> Report {
             }
         });
     }
-    if !compared.contains(profile) {
+    if !COMPARED.contains(profile) {
         replay_profile(capture, profile, |i, run, now| {
             reports[i] = Some(fetch_report(i, &capture.fetches[i], &run, profile, now));
         });
     }
+    (reports, engines)
+}
+
+/// Replays every fetch of `capture` under all four profiles and reports, in the words of
+/// `profile`, what happened, why, and how to fix it. See the module docs.
+pub fn explain(capture: &Capture, profile: &Profile) -> Report {
+    let n = capture.fetches.len();
+    let (reports, engines) = replay_compared(capture, profile);
     let mut fetches = Vec::with_capacity(n);
     for (report, engines) in reports.into_iter().zip(engines) {
         let Some(mut report) = report else { continue };
@@ -905,18 +915,8 @@ fn credentials_unknown(capture: &Capture, profile: &Profile, reports: &mut [Fetc
         notes: Vec::new(),
         input: capture.input,
     };
-    let mut with: Vec<Option<FetchReport>> = (0..picked.len()).map(|_| None).collect();
-    replay_profile(&sub, profile, |j, run, now| {
-        with[j] = Some(fetch_report(j, &sub.fetches[j], &run, profile, now));
-    });
     // A fetch explained with credentials compares the engines with credentials too.
-    let mut with_engines: Vec<Vec<EngineResult>> =
-        (0..picked.len()).map(|_| Vec::with_capacity(4)).collect();
-    for p in &COMPARED {
-        replay_profile(&sub, p, |j, run, _| {
-            with_engines[j].push(engine_result(&sub.fetches[j], &run, p.engine));
-        });
-    }
+    let (with, with_engines) = replay_compared(&sub, profile);
     for ((&i, with), engines) in picked.iter().zip(with).zip(with_engines) {
         let report = &mut reports[i];
         let recorded = report
