@@ -509,8 +509,8 @@ impl PreflightCache {
         let rules = self.rules;
         let shape = self.rules.shape;
         let method_wildcard = self.method_wildcard_ok();
-        // Storing matches by the entries' own credentials (a `ReplacePerUrl` profile, the
-        // only one judging `*` by the request, starts the slot afresh anyway).
+        // Storing matches by the entries' own credentials (steps 7.12-7.15): how a later
+        // lookup judges a `*` does not change which entry a new grant refreshes.
         let stored = |allowed| Wildcard {
             allowed,
             by_request: false,
