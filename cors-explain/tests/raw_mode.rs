@@ -264,3 +264,45 @@ fn a_pass_names_the_headers_the_page_cannot_read_and_the_fix() {
     assert_eq!(o["unreadable_headers"], serde_json::json!([]));
     assert!(o["expose_fix"].is_null());
 }
+
+/// The text report's note on the console's network line, for one raw run.
+fn network_note(test: &str, mode: &[&str], response: &str) -> Option<String> {
+    let path = file(test, "response.txt", response);
+    let mut args = raw(&["--response", path.to_str().unwrap(), "--no-color"]);
+    args.extend(mode.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = String::from_utf8(run(&args).stdout).unwrap();
+    out.lines()
+        .find(|l| l.contains("network line"))
+        .map(|l| l.trim().to_owned())
+}
+
+#[test]
+fn the_network_line_is_named_only_as_recorded() {
+    // A CORS check: Chromium's recorded line (tests/data/exports) is named exactly.
+    let missing = network_note(
+        "net-cors",
+        &[],
+        "HTTP/1.1 200 OK\ncontent-type: text/plain\n\n",
+    );
+    assert!(
+        missing
+            .as_deref()
+            .is_some_and(|n| n.contains("`Failed to load resource: net::ERR_FAILED`")),
+        "{missing:?}"
+    );
+    // Too many redirects: Chromium's line is the network line itself, so no note at all.
+    let hop = "HTTP/1.1 302 Found\nlocation: https://api.example/old\naccess-control-allow-origin: https://app.example\n\n";
+    assert_eq!(network_note("net-loop", &[], &hop.repeat(21)), None);
+    // Not sent (mode same-origin): unrecorded, so the line is not spelled out.
+    let mode = network_note(
+        "net-mode",
+        &["--mode", "same-origin"],
+        "HTTP/1.1 200 OK\n\n",
+    );
+    assert!(
+        mode.as_deref()
+            .is_some_and(|n| n.contains("`Failed to load resource: …`")),
+        "{mode:?}"
+    );
+}

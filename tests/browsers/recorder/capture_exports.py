@@ -62,10 +62,8 @@ import capture_har  # noqa: E402  (Pipe, stop, Firefox prefs)
 import record  # noqa: E402  (console parsing, WebSocket, MiniBrowser)
 
 ROOT = HERE.parents[2]
-A = "http://127.0.0.1:8821"
-B = "http://127.0.0.1:8822"
-BP = "http://localhost:8822"
-C = "http://127.0.0.1:8823"
+# The same three servers as capture_har.py's.
+A, B, BP, C = capture_har.A, capture_har.B, capture_har.BP, capture_har.C
 MARKER = "CAPTURE-STEP"
 
 SITUATIONS = [
